@@ -1,0 +1,110 @@
+"""Turns a report snapshot into what the page shows: figures with their wording, and charts.
+
+A chart is drawn for every group of two or more figures in a section that share a unit (so
+they can be compared), as server-side SVG with a title, a description that reads out every
+number, and the numbers written beside the bars.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from reports.models import FigureQualifier
+
+CHART_WIDTH = 640
+ROW_HEIGHT = 46
+BAR_HEIGHT = 16
+LABEL_GAP = 20
+BAR_MAX = 520
+
+
+def figure_parts(figure: dict) -> dict:
+    """Split a figure's wording around its number: 超 | 2 | 万人, 400 | 余场, 90 | %以上."""
+    qualifier = figure.get("qualifier", "")
+    before = after_number = after_unit = ""
+    if qualifier == FigureQualifier.OVER:
+        before = "超"
+    elif qualifier == FigureQualifier.PASSED:
+        before = "突破"
+    elif qualifier == FigureQualifier.ODD:
+        after_number = "余"
+    elif qualifier == FigureQualifier.ABOVE:
+        after_unit = "以上"
+    unit = f"{after_number}{figure['unit']}{after_unit}"
+    return {
+        **figure,
+        "before": before,
+        "number": figure["value"],
+        "unit_text": unit,
+        "text": f"{before}{figure['value']}{unit}",
+    }
+
+
+def _chart(section_index: int, chart_index: int, heading: str, unit: str, figures: list) -> dict:
+    largest = max(Decimal(f["value"]) for f in figures) or Decimal(1)
+    bars = []
+    for row, figure in enumerate(figures):
+        y = row * ROW_HEIGHT
+        width = int(Decimal(figure["value"]) / largest * BAR_MAX)
+        bars.append(
+            {
+                "label": figure["label"],
+                "text": figure["text"],
+                "label_y": y + 14,
+                "bar_y": y + LABEL_GAP,
+                "bar_width": max(width, 2),
+                "value_x": max(width, 2) + 6,
+                "value_y": y + LABEL_GAP + BAR_HEIGHT - 3,
+            }
+        )
+    return {
+        "id": f"chart-{section_index}-{chart_index}",
+        "title": _("%(heading)s：以“%(unit)s”计的数字") % {"heading": heading, "unit": unit},
+        "description": "；".join(f"{f['label']} {f['text']}" for f in figures),
+        "width": CHART_WIDTH,
+        "height": len(figures) * ROW_HEIGHT,
+        "bar_height": BAR_HEIGHT,
+        "bars": bars,
+    }
+
+
+def present_report(snapshot: dict) -> dict:
+    sections = []
+    for s_index, section in enumerate(snapshot["sections"], start=1):
+        figures = [figure_parts(f) for f in section["figures"]]
+        by_unit = defaultdict(list)
+        for figure in figures:
+            by_unit[figure["unit"]].append(figure)
+        charts = [
+            _chart(s_index, c_index, section["heading"], unit, group)
+            for c_index, (unit, group) in enumerate(
+                ((u, g) for u, g in by_unit.items() if len(g) >= 2), start=1
+            )
+        ]
+        sections.append({**section, "anchor": f"section-{s_index}", "figures": figures,
+                         "charts": charts})
+    headline = [f for s in sections for f in s["figures"] if f["is_headline"]]
+    return {**snapshot, "sections": sections, "headline_figures": headline,
+            "figure_count": sum(len(s["figures"]) for s in sections)}
+
+
+def figure_rows(snapshot: dict) -> list[dict]:
+    """One flat row per figure, for the open-data CSV and JSON."""
+    rows = []
+    for s_index, section in enumerate(snapshot["sections"], start=1):
+        for figure in section["figures"]:
+            parts = figure_parts(figure)
+            rows.append(
+                {
+                    "year": snapshot["year"],
+                    "section_number": s_index,
+                    "section": section["heading"],
+                    "label": figure["label"],
+                    "value": figure["value"],
+                    "unit": figure["unit"],
+                    "qualifier": figure["qualifier"],
+                    "text": parts["text"],
+                }
+            )
+    return rows

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report_archive, name="archive"),
+    path("<int:year>/", views.report_detail, name="detail"),
+    path("<int:year>/figures.csv", views.report_figures_csv, name="figures_csv"),
+    path("<int:year>/figures.json", views.report_figures_json, name="figures_json"),
+    path("<int:year>/cover", views.report_cover, name="cover"),
+]

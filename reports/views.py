@@ -1,0 +1,105 @@
+import csv
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
+
+from reports import selectors
+from reports.presentation import figure_rows, present_report
+from services.spreadsheets import neutralise_cell
+
+
+def report_cache_key(report, variant: str = "public") -> str:
+    """Changes whenever the report is published again, so a stale page is never served."""
+    stamp = report.published_at.timestamp() if report.published_at else 0
+    return f"{variant}:{report.year}:{stamp}:{get_language()}"
+
+
+def render_report(request, report, snapshot, *, cache_key=None, preview_note=""):
+    """The one way a report is drawn, for the public page, the staff preview and revisions."""
+    return render(
+        request,
+        "reports/annualreport_detail.html",
+        {
+            "report": present_report(snapshot),
+            "cache_key": cache_key,
+            "cache_seconds": settings.REPORT_CACHE_SECONDS,
+            "preview_note": preview_note,
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def home(request):
+    report = selectors.latest_published_report()
+    return render(
+        request,
+        "home.html",
+        {
+            "report": present_report(report.published_snapshot) if report else None,
+            "archive": selectors.report_archive(),
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def report_archive(request):
+    return render(request, "reports/annualreport_list.html", {"reports": selectors.report_archive()})
+
+
+@login_not_required
+@require_safe
+def report_detail(request, year: int):
+    report = selectors.published_report_or_404(year)
+    return render_report(
+        request, report, report.published_snapshot, cache_key=report_cache_key(report)
+    )
+
+
+@login_not_required
+@require_safe
+def report_figures_csv(request, year: int):
+    report = selectors.published_report_or_404(year)
+    rows = figure_rows(report.published_snapshot)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="report-{year}-figures.csv"'
+    response.write("\ufeff")  # a BOM so spreadsheet programs read the Chinese text as UTF-8
+    fields = ["year", "section_number", "section", "label", "value", "unit", "qualifier", "text"]
+    writer = csv.DictWriter(response, fieldnames=fields)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: neutralise_cell(value) for key, value in row.items()})
+    return response
+
+
+@login_not_required
+@require_safe
+def report_figures_json(request, year: int):
+    report = selectors.published_report_or_404(year)
+    body = {
+        "year": report.year,
+        "title": report.published_snapshot["title"],
+        "published_at": report.published_at.isoformat(),
+        "figures": figure_rows(report.published_snapshot),
+    }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+
+
+@login_not_required
+@require_safe
+def report_cover(request, year: int):
+    report = selectors.published_report_or_404(year)
+    if not report.cover_image:
+        raise Http404
+    response = FileResponse(report.cover_image.open("rb"))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,1 @@
+"""The programs the annual report describes, one Django app each, plus the shared machinery."""
