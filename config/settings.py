@@ -224,12 +224,35 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+
 # ---------------------------------------------------------------------------------------------
 # E-mail and logging
 # ---------------------------------------------------------------------------------------------
-EMAIL_BACKEND = env.str(
-    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+def _mailer(url: str) -> dict:
+    """A Django 6.1 MAILERS entry from an e-mail URL (smtp+tls://user:pass@host:587, consolemail://)."""
+    parsed = environ.Env.email_url_config(url)
+    options = {
+        "host": parsed.get("EMAIL_HOST"),
+        "port": parsed.get("EMAIL_PORT"),
+        "username": parsed.get("EMAIL_HOST_USER"),
+        "password": parsed.get("EMAIL_HOST_PASSWORD"),
+        "use_tls": parsed.get("EMAIL_USE_TLS"),
+        "use_ssl": parsed.get("EMAIL_USE_SSL"),
+    }
+    backend = parsed["EMAIL_BACKEND"]
+    if not backend.endswith("smtp.EmailBackend"):
+        options = {}
+    return {"BACKEND": backend, "OPTIONS": {k: v for k, v in options.items() if v}}
+
+
+# The console backend by default outside production: nothing leaves the machine.
+MAILERS = {
+    "default": _mailer(
+        env.str(
+            "DJANGO_EMAIL_URL", default="smtp://localhost:25" if PRODUCTION else "consolemail://"
+        )
+    )
+}
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@qiantang-union.local")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Portal admins", a) for a in env.list("DJANGO_ADMINS", default=[])]

@@ -1,9 +1,13 @@
 """Health checks for the load balancer and the process supervisor."""
 
+import logging
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
 
 
 @login_not_required
@@ -21,8 +25,6 @@ def ready(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # any database failure means not ready; the detail goes to the log
-        import logging
-
-        logging.getLogger(__name__).exception("readiness check failed")
+        logger.exception("readiness check failed")
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})

@@ -12,9 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext_lazy, ngettext
 
 from reports import services
 from reports.forms import KeyFigureForm
@@ -150,13 +148,11 @@ class AnnualReportAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return report
 
-    @never_cache
     def preview_view(self, request, pk):
         report = self._report_for(request, pk)
         note = _("这是工作稿，公众看不到；发布后才会公开。")
         return render_report(request, report, build_report_snapshot(report), preview_note=note)
 
-    @never_cache
     def publish_view(self, request, pk):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -170,11 +166,12 @@ class AnnualReportAdmin(admin.ModelAdmin):
             decision = services.report_publish(report=report, user=request.user)
             done = _("报告已发布，公众现在看到的是这一版。")
         self.message_user(
-            request, done if decision else decision.reason, messages.SUCCESS if decision else messages.ERROR
+            request,
+            done if decision else decision.reason,
+            messages.SUCCESS if decision else messages.ERROR,
         )
         return redirect("admin:reports_annualreport_change", report.pk)
 
-    @never_cache
     def revisions_view(self, request, pk):
         report = self._report_for(request, pk)
         context = {
@@ -187,7 +184,6 @@ class AnnualReportAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/reports/annualreport/revisions.html", context)
 
-    @never_cache
     def revision_view(self, request, pk, number):
         report = self._report_for(request, pk)
         revision = get_object_or_404(ReportRevision, report=report, number=number)
@@ -197,7 +193,6 @@ class AnnualReportAdmin(admin.ModelAdmin):
         }
         return render_report(request, report, revision.snapshot, preview_note=note)
 
-    @never_cache
     def revision_restore_view(self, request, pk, number):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])

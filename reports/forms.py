@@ -10,7 +10,9 @@ class KeyFigureForm(forms.ModelForm):
         fields = ["section", "order", "label", "value", "unit", "qualifier", "is_headline"]
         error_messages = {
             "value": {
-                "invalid": _("数值必须是数字，例如 371 或 72.351；“约”“余”等字请用“约数”一栏表示。"),
+                "invalid": _(
+                    "数值必须是数字，例如 371 或 72.351；“约”“余”等字请用“约数”一栏表示。"
+                ),
                 "max_digits": _("数值太大了。"),
                 "max_decimal_places": _("数值最多保留 4 位小数。"),
             }

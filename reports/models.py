@@ -135,7 +135,9 @@ class KeyFigure(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         error_messages={"invalid": _("数值必须是数字，例如 371 或 72.351。")},
     )
-    unit = models.CharField(_("单位"), max_length=20, help_text=_("例如 人、场、名、个、万元、万人次、%"))
+    unit = models.CharField(
+        _("单位"), max_length=20, help_text=_("例如 人、场、名、个、万元、万人次、%")
+    )
     qualifier = models.CharField(
         _("约数"), max_length=10, choices=FigureQualifier.choices, blank=True, default=""
     )

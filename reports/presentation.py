@@ -82,11 +82,16 @@ def present_report(snapshot: dict) -> dict:
                 ((u, g) for u, g in by_unit.items() if len(g) >= 2), start=1
             )
         ]
-        sections.append({**section, "anchor": f"section-{s_index}", "figures": figures,
-                         "charts": charts})
+        sections.append(
+            {**section, "anchor": f"section-{s_index}", "figures": figures, "charts": charts}
+        )
     headline = [f for s in sections for f in s["figures"] if f["is_headline"]]
-    return {**snapshot, "sections": sections, "headline_figures": headline,
-            "figure_count": sum(len(s["figures"]) for s in sections)}
+    return {
+        **snapshot,
+        "sections": sections,
+        "headline_figures": headline,
+        "figure_count": sum(len(s["figures"]) for s in sections),
+    }
 
 
 def figure_rows(snapshot: dict) -> list[dict]:

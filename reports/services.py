@@ -151,4 +151,5 @@ def report_import(
         report_revision_record(report=report, user=None, note=_("导入"))
         if publish:
             report_publish(report=report, user=None)
+    report.refresh_from_db()
     return report, True

@@ -50,7 +50,9 @@ def home(request):
 @login_not_required
 @require_safe
 def report_archive(request):
-    return render(request, "reports/annualreport_list.html", {"reports": selectors.report_archive()})
+    return render(
+        request, "reports/annualreport_list.html", {"reports": selectors.report_archive()}
+    )
 
 
 @login_not_required

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-DEMO_PASSWORD = "qiantang-demo-2026"
+DEMO_PASSWORD = "qiantang-demo-2026"  # noqa: S105  (demo accounts; refused in production)
 
 DEMO_STAFF = [
     # username, name, superuser, groups
