@@ -1,10 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from config import views as health
 from reports import views as report_views
@@ -14,10 +11,7 @@ admin.site.site_title = _("钱塘区总工会管理后台")
 admin.site.index_title = _("工作台")
 
 urlpatterns = [
-    path(
-        "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
-    ),
+    path("favicon.ico", health.favicon),
     path("admin/", admin.site.urls),
     path("healthz/live", health.live, name="healthz-live"),
     path("healthz/ready", health.ready, name="healthz-ready"),

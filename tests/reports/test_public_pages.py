@@ -93,7 +93,7 @@ def test_figures_as_json(client, report_2023):
 
 
 def test_csv_neutralises_formula_cells(client, db):
-    figure = KeyFigureFactory(label='=HYPERLINK("http://evil")', report__year=2032)
+    figure = KeyFigureFactory(label='=HYPERLINK("http://evil")', section__report__year=2032)
     report_publish(report=figure.report, user=None)
     text = client.get("/reports/2032/figures.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
