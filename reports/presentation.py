@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from reports.models import FigureQualifier
 
-CHART_WIDTH = 640
+# Geometry in CSS pixels, widths in percent of the chart: the SVG has no viewBox, so its
+# text keeps its size on a phone while the bars stretch with the screen.
 ROW_HEIGHT = 46
 BAR_HEIGHT = 16
 LABEL_GAP = 20
-BAR_MAX = 520
+BAR_MAX_PERCENT = Decimal(75)
 
 
 def figure_parts(figure: dict) -> dict:
@@ -46,15 +47,14 @@ def _chart(section_index: int, chart_index: int, heading: str, unit: str, figure
     bars = []
     for row, figure in enumerate(figures):
         y = row * ROW_HEIGHT
-        width = int(Decimal(figure["value"]) / largest * BAR_MAX)
+        percent = max(Decimal(figure["value"]) / largest * BAR_MAX_PERCENT, Decimal("0.5"))
         bars.append(
             {
                 "label": figure["label"],
                 "text": figure["text"],
                 "label_y": y + 14,
                 "bar_y": y + LABEL_GAP,
-                "bar_width": max(width, 2),
-                "value_x": max(width, 2) + 6,
+                "bar_width": f"{percent:.2f}%",
                 "value_y": y + LABEL_GAP + BAR_HEIGHT - 3,
             }
         )
@@ -62,7 +62,6 @@ def _chart(section_index: int, chart_index: int, heading: str, unit: str, figure
         "id": f"chart-{section_index}-{chart_index}",
         "title": _("%(heading)s：以“%(unit)s”计的数字") % {"heading": heading, "unit": unit},
         "description": "；".join(f"{f['label']} {f['text']}" for f in figures),
-        "width": CHART_WIDTH,
         "height": len(figures) * ROW_HEIGHT,
         "bar_height": BAR_HEIGHT,
         "bars": bars,

@@ -231,3 +231,46 @@ def test_anonymous_users_are_sent_to_the_admin_login(client, report_2023):
     url = reverse("admin:reports_annualreport_preview", args=[report_2023.pk])
     response = client.get(url)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_cover_image_is_served_only_once_published(editor_client, client, report_2023):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = form_data(report_2023, cover_image=SimpleUploadedFile("cover.png", _png(), "image/png"))
+    assert editor_client.post(change_url(report_2023), data).status_code == 302
+    report_2023.refresh_from_db()
+    assert report_2023.cover_image
+    # the published snapshot predates the cover: publishing again shows it
+    assert "/reports/2023/cover" not in client.get("/reports/2023/").content.decode()
+    editor_client.post(reverse("admin:reports_annualreport_publish", args=[report_2023.pk]))
+    assert "/reports/2023/cover" in client.get("/reports/2023/").content.decode()
+    response = client.get("/reports/2023/cover")
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    editor_client.post(
+        reverse("admin:reports_annualreport_publish", args=[report_2023.pk]),
+        {"action": "unpublish"},
+    )
+    assert client.get("/reports/2023/cover").status_code == 404
+
+
+def test_a_cover_that_is_not_an_image_is_refused(editor_client, report_2023):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("cover.png", b"<html>not an image</html>", "image/png")
+    response = editor_client.post(change_url(report_2023), form_data(report_2023, cover_image=fake))
+    assert response.status_code == 200
+    assert "请上传一张有效的图片" in response.content.decode()
+    report_2023.refresh_from_db()
+    assert not report_2023.cover_image
