@@ -7,6 +7,7 @@ def portal(request):
     path = request.get_full_path()
     return {
         "portal_name": settings.PORTAL_NAME,
+        "PORTAL_PRIVACY_NOTICE_VERSION": settings.PORTAL_PRIVACY_NOTICE_VERSION,
         "language_links": [
             {"code": code, "name": name, "url": translate_url(path, code)}
             for code, name in settings.LANGUAGES

@@ -8,6 +8,7 @@ uses.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -77,9 +78,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "config.apps.PortalConfig",
+    "services.members.apps.MembersConfig",
     "reports.apps.ReportsConfig",
 ]
+AUTH_USER_MODEL = "members.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -90,9 +96,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "config.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "services.members.middleware.ConsentMiddleware",
+    # django-axes must come last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -148,14 +158,36 @@ PASSWORD_HASHERS = [
 if TESTING:
     # Hashing cost is not under test; Argon2 stays first everywhere else.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first, so a locked-out client is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "members:profile"
+LOGOUT_REDIRECT_URL = "home"
+
+# Login throttling (django-axes): after 5 failures for one mobile number from one address,
+# that pair is locked out for 15 minutes with HTTP 429 and a page that says when to retry.
+AXES_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("PORTAL_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_STR_CALLABLE = "services.members.pii.axes_client_str"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "id_number", "mobile", "code"]
+AXES_IPWARE_PROXY_COUNT = env.int("PORTAL_PROXY_COUNT", default=0)
+
+# Staff reach the admin with a password and a TOTP code (django-otp).
+OTP_TOTP_ISSUER = "钱塘区总工会"
+# Demo staff get a known TOTP device (printed by `make run`); never in production.
+PORTAL_DEMO_MODE = not PRODUCTION and env.bool("PORTAL_DEMO_MODE", default=True)
 
 # ---------------------------------------------------------------------------------------------
 # Language and time: Chinese first, English shipped
@@ -263,8 +295,57 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},
+    },
 }
+
+# ---------------------------------------------------------------------------------------------
+# Personal data (PIPL): field encryption and blind-index keys
+# ---------------------------------------------------------------------------------------------
+
+
+def _key(name: str, generate) -> str:
+    """A key from the environment, or (outside production) generated once into var/."""
+    value = env.str(name, default="")
+    if value:
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{name} must be set when DJANGO_ENV=production")
+    key_file = VAR_DIR / name.lower()
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(generate())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+# Comma-separated Fernet keys: the first encrypts, all decrypt (see `rotate_field_keys`).
+PORTAL_FIELD_KEYS = _key("PORTAL_FIELD_KEYS", _fernet_key).split(",")
+# The HMAC key of the blind index that finds a member by ID number. Never the encryption key,
+# never stored in the database.
+PORTAL_BLIND_INDEX_KEY = _key("PORTAL_BLIND_INDEX_KEY", lambda: secrets.token_urlsafe(48))
+if PORTAL_BLIND_INDEX_KEY in PORTAL_FIELD_KEYS:
+    raise ImproperlyConfigured("PORTAL_BLIND_INDEX_KEY must differ from the field keys")
+
+# Text messages: a backend class; the console backend prints, the file backend appends to
+# var/sms.log. A real provider is a small class with the same send() method.
+PORTAL_SMS_BACKEND = env.str(
+    "PORTAL_SMS_BACKEND",
+    default="services.members.sms.LocmemSmsBackend"
+    if TESTING
+    else "services.members.sms.ConsoleSmsBackend",
+)
+PORTAL_SMS_FILE = VAR_DIR / "sms.log"
+# The personal-information notice workers consent to; raising it asks everyone again.
+PORTAL_PRIVACY_NOTICE_VERSION = env.int("PORTAL_PRIVACY_NOTICE_VERSION", default=1)
 
 # ---------------------------------------------------------------------------------------------
 # Portal

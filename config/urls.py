@@ -1,10 +1,17 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from config import views as health
+from config.admin_site import PortalAdminSite
 from reports import views as report_views
+from services.members import views as member_views
+from services.members.forms import PortalAuthenticationForm
+
+# Staff reach the admin with a password and a TOTP code from a registered device.
+admin.site.__class__ = PortalAdminSite
 
 admin.site.site_header = _("钱塘区总工会 · 管理后台")
 admin.site.site_title = _("钱塘区总工会管理后台")
@@ -22,5 +29,30 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", report_views.home, name="home"),
     path("reports/", include("reports.urls")),
+    path("privacy/", member_views.privacy_notice, name="privacy_notice"),
+    path("accounts/register/", member_views.register, name="register"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/password/reset/", member_views.password_reset_request, name="password_reset"),
+    path(
+        "accounts/password/reset/confirm/",
+        member_views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("me/", include("services.members.urls")),
     prefix_default_language=False,
 )

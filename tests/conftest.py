@@ -54,6 +54,21 @@ def staff_groups(db):
     from django.apps import apps
 
     import_module("reports.migrations.0002_report_editor_group").create_group(apps, None)
+    import_module("services.members.migrations.0002_streets").add_streets(apps, None)
+    import_module("services.members.migrations.0003_staff_roles").create_roles(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _sms_outbox():
+    from services.members.sms import LocmemSmsBackend
+
+    LocmemSmsBackend.outbox.clear()
+    yield LocmemSmsBackend.outbox
+
+
+@pytest.fixture
+def sms_outbox(_sms_outbox):
+    return _sms_outbox
 
 
 @pytest.fixture
@@ -62,7 +77,20 @@ def editor(staff_groups):
     return factories.StaffUserFactory(groups=["报告编辑"])
 
 
+def login_staff(client, user):
+    """Log a member of staff in as the admin requires: password session plus a verified TOTP
+    device (what django_otp.login records after a correct code)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+    return login_staff(client, editor)

@@ -102,3 +102,20 @@ def open_page(browser, live_server):
     yield _open
     for context in contexts:
         context.close()
+
+
+def admin_login(tab, user, password):
+    """Log a member of staff into the admin as they would: password and a TOTP code."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="phone", confirmed=True)
+    page = tab.page
+    tab.goto("/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.fill(
+        "#id_otp_token", f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+    )
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")

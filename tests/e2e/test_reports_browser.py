@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from reports.models import AnnualReport
 from reports.services import report_import
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, admin_login
 from tests.factories import (
     TEST_PASSWORD,
     AnnualReportFactory,
@@ -60,11 +60,7 @@ def test_editor_edits_previews_and_publishes_a_draft(open_page, transactional_db
 
     tab = open_page(DESKTOP)
     page = tab.page
-    tab.goto("/admin/login/")
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
+    admin_login(tab, editor, TEST_PASSWORD)
 
     tab.goto(reverse("admin:reports_annualreport_change", args=[report.pk]))
     page.fill("#id_sections-0-heading", "新的章节标题")

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reports.models import AnnualReport, KeyFigure, ReportRevision, ReportSection
+from tests.conftest import login_staff
 from tests.factories import AnnualReportFactory, StaffUserFactory
 
 INLINES = {
@@ -196,7 +197,7 @@ def test_restore_needs_post(editor_client, report_2023):
 
 
 def test_revisions_are_read_only_even_for_a_superuser(client, report_2023):
-    client.force_login(StaffUserFactory(is_superuser=True))
+    login_staff(client, StaffUserFactory(is_superuser=True))
     revision = report_2023.revisions.first()
     url = reverse("admin:reports_reportrevision_delete", args=[revision.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
@@ -211,7 +212,7 @@ def test_revisions_are_read_only_even_for_a_superuser(client, report_2023):
     ],
 )
 def test_staff_without_report_permissions_are_refused(client, report_2023, url_name):
-    client.force_login(StaffUserFactory())
+    login_staff(client, StaffUserFactory())
     assert client.get(reverse(url_name, args=[report_2023.pk])).status_code == 403
 
 
@@ -220,7 +221,7 @@ def test_staff_without_publish_permission_cannot_publish(client, report_2023):
     from django.contrib.auth.models import Permission
 
     user.user_permissions.add(Permission.objects.get(codename="change_annualreport"))
-    client.force_login(user)
+    login_staff(client, user)
     url = reverse("admin:reports_annualreport_publish", args=[report_2023.pk])
     assert client.post(url, {"action": "unpublish"}).status_code == 403
     report_2023.refresh_from_db()

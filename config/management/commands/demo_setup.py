@@ -1,27 +1,108 @@
-"""Demo staff accounts for a first run. Refuses to run in production."""
+"""Demo data for a first run: enterprises and unions in each street, two workers, and one
+staff account per role with a known TOTP device. Refuses to run in production; leaves
+whatever is already there alone, so running it again loses nothing."""
+
+import base64
+import hashlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from stdnum.cn import ric, uscc
+
+from services.members import services
+from services.members.models import (
+    EmploymentForm,
+    Enterprise,
+    EnterpriseSize,
+    GrassrootsUnion,
+    Member,
+    StaffProfile,
+    Street,
+)
 
 DEMO_PASSWORD = "qiantang-demo-2026"  # noqa: S105  (demo accounts; refused in production)
 
+# username, name, superuser, groups, street code (street reviewers only)
 DEMO_STAFF = [
-    # username, name, superuser, groups
-    ("admin", "系统管理员（演示）", True, []),
-    ("editor", "报告编辑（演示）", False, ["报告编辑"]),
+    ("admin", "系统管理员（演示）", True, ["系统管理员"], None),
+    ("editor", "报告编辑（演示）", False, ["报告编辑"], None),
+    ("reviewer", "下沙街道初审员（演示）", False, ["街道初审员"], "XS"),
+    ("approver", "区总复审员（演示）", False, ["区总复审员"], None),
+    ("finance", "财务（演示）", False, ["财务"], None),
 ]
+DEMO_WORKERS = [
+    # mobile, name, ID number without its check digit, employment form, joins the union
+    ("13800000001", "王建国", "33010419900101123", EmploymentForm.CONTRACT, True),
+    ("13800000002", "李晓明", "33010219950505002", EmploymentForm.RIDER, False),
+]
+SECTOR_FEDERATION = "区民办教育培训行业社会组织工会联合会"
+
+
+def demo_totp_key(username: str) -> str:
+    """A fixed TOTP key per demo account, so the printed secret stays valid across runs."""
+    return hashlib.sha1(f"qiantang-demo-{username}".encode()).hexdigest()  # noqa: S324
+
+
+def base32_secret(hex_key: str) -> str:
+    return base64.b32encode(bytes.fromhex(hex_key)).decode()
+
+
+def credit_code(serial: int) -> str:
+    body = f"91330114MA2{serial:06d}"
+    return body + uscc.calc_check_digit(body)
 
 
 class Command(BaseCommand):
-    help = "Create the demo staff accounts (development only); existing accounts are left alone."
+    help = "Create demo organisations, workers and staff (never in production)."
 
     def handle(self, *args, **options):
-        if settings.PRODUCTION:
-            raise CommandError("demo accounts are never created in production")
+        if settings.PRODUCTION or not settings.PORTAL_DEMO_MODE:
+            raise CommandError("demo data is never created in production")
+        with transaction.atomic():
+            self._organisations()
+            staff = self._staff()
+            self._workers(approver=staff["approver"])
+
+    def _organisations(self):
+        serial = 0
+        for street in Street.objects.all():
+            short = street.name.removesuffix("街道")
+            for kind, size, has_union in [
+                ("精密制造有限公司", EnterpriseSize.MEDIUM, True),
+                ("物流服务有限公司", EnterpriseSize.SMALL, False),
+            ]:
+                serial += 1
+                enterprise, _ = Enterprise.objects.get_or_create(
+                    name=f"杭州钱塘{short}{kind}",
+                    defaults={
+                        "credit_code": credit_code(serial),
+                        "street": street,
+                        "size": size,
+                        "has_union": has_union,
+                    },
+                )
+                if has_union:
+                    GrassrootsUnion.objects.get_or_create(
+                        name=f"{enterprise.name}工会",
+                        defaults={"enterprise": enterprise, "street": street},
+                    )
+            GrassrootsUnion.objects.get_or_create(
+                name=f"{street.name}新就业形态劳动者联合工会", defaults={"street": street}
+            )
+        GrassrootsUnion.objects.get_or_create(
+            name=SECTOR_FEDERATION,
+            defaults={"sector": "民办教育培训", "street": Street.objects.get(code="XS")},
+        )
+
+    def _staff(self):
         User = get_user_model()
-        for username, name, superuser, groups in DEMO_STAFF:
+        accounts = {}
+        self.stdout.write("  Staff (password, then the TOTP code from `manage.py demo_totp NAME`):")
+        for username, name, superuser, groups, street_code in DEMO_STAFF:
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={"first_name": name, "is_staff": True, "is_superuser": superuser},
@@ -30,5 +111,50 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             user.groups.add(*Group.objects.filter(name__in=groups))
-            state = "created" if created else "already there"
-            self.stdout.write(f"  {username:<8} / {DEMO_PASSWORD}   {name} ({state})")
+            street = Street.objects.get(code=street_code) if street_code else None
+            StaffProfile.objects.get_or_create(user=user, defaults={"street": street})
+            key = demo_totp_key(username)
+            TOTPDevice.objects.get_or_create(
+                user=user, name="demo", defaults={"key": key, "confirmed": True}
+            )
+            accounts[username] = user
+            self.stdout.write(
+                f"    {username:<9} / {DEMO_PASSWORD}  TOTP secret {base32_secret(key)}  {name}"
+            )
+        return accounts
+
+    def _workers(self, *, approver):
+        self.stdout.write("  Workers (log in at /accounts/login/ with the mobile number):")
+        for mobile, name, id_body, form, joins in DEMO_WORKERS:
+            member = Member.objects.filter(mobile=mobile).first()
+            if member is None:
+                street = Street.objects.get(code="XS")
+                employer = (
+                    Enterprise.objects.filter(street=street, has_union=True).first()
+                    if form == EmploymentForm.CONTRACT
+                    else None
+                )
+                member = services.member_register(
+                    mobile=mobile,
+                    password=DEMO_PASSWORD,
+                    real_name=name,
+                    id_number=id_body + ric.calc_check_digit(id_body + "0"),
+                    employer=employer,
+                    employer_name="" if employer else "某外卖平台钱塘站点",
+                    employment_form=form,
+                    consent=True,
+                )
+                if joins:
+                    join_request = services.join_request_submit(
+                        member=member,
+                        street=street,
+                        grassroots_union=employer.unions.first(),
+                        employment_form=form,
+                        employer_text=employer.name,
+                    )
+                    services.join_request_decide(
+                        join_request=join_request, staff=approver, approve=True, note="演示数据"
+                    )
+                member.refresh_from_db()
+            state = member.membership_number or "not yet a member"
+            self.stdout.write(f"    {mobile} / {DEMO_PASSWORD}  {name} ({state})")

@@ -1,0 +1,325 @@
+"""Staff pages for members, organisations and joining.
+
+Street reviewers see only their street (changelist, change view, search and autocomplete all
+go through ``get_queryset``). Personal data is masked everywhere; the full ID number is shown
+only after a POST by staff holding ``reveal_member_pii``, and every reveal is logged.
+Member records are read-only here: changes go through the services.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
+
+from services.members import selectors, services
+from services.members.forms import CounterRegistrationForm, JoinDecisionForm
+from services.members.models import (
+    ConsentRecord,
+    Enterprise,
+    GrassrootsUnion,
+    JoinRequest,
+    JoinRequestEvent,
+    Member,
+    PiiRevealLog,
+    StaffProfile,
+    Street,
+    User,
+)
+from services.members.pii import blind_index, mask_mobile
+from services.members.validators import normalise, validate_uscc
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    extra = 0
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    inlines = [StaffProfileInline]
+    list_display = ["__str__", "first_name", "is_staff", "is_active", "last_login"]
+
+
+@admin.register(Street)
+class StreetAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order"]
+
+
+class EnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = ["name", "credit_code", "street", "size", "has_union"]
+
+    def clean_credit_code(self):
+        return validate_uscc(self.cleaned_data["credit_code"])
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    form = EnterpriseForm
+    list_display = ["name", "credit_code", "street", "size", "has_union"]
+    list_filter = ["street", "size", "has_union"]
+    search_fields = ["name", "=credit_code"]
+    list_select_related = ["street"]
+
+
+@admin.register(GrassrootsUnion)
+class GrassrootsUnionAdmin(admin.ModelAdmin):
+    list_display = ["name", "enterprise", "sector", "street", "founded_on"]
+    list_filter = ["street"]
+    search_fields = ["name"]
+    autocomplete_fields = ["enterprise"]
+    list_select_related = ["enterprise", "street"]
+
+
+class StreetScopedAdmin(admin.ModelAdmin):
+    """Limits every view (list, change, search, autocomplete) to the staff member's street.
+
+    ``visible_to`` is the selector that gives the rows a user may see.
+    """
+
+    visible_to = staticmethod(selectors.members_visible_to)
+
+    def get_queryset(self, request):
+        return self.visible_to(request.user)
+
+
+@admin.register(Member)
+class MemberAdmin(StreetScopedAdmin):
+    list_display = [
+        "real_name", "masked_mobile", "masked_id_number", "street", "employer_display",
+        "employment_form", "verification_status", "membership_number",
+    ]  # fmt: skip
+    list_filter = ["verification_status", "employment_form", "street"]
+    search_fields = ["real_name", "=mobile", "=membership_number"]
+    fields = [
+        "real_name", "masked_id_number", "birth_date", "sex", "masked_mobile", "street",
+        "employer_display", "grassroots_union", "employment_form", "verification_status",
+        "membership_number", "joined_on", "registered_by", "created_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+    change_form_template = "admin/members/member/change_form.html"
+    change_list_template = "admin/members/member/change_list.html"
+
+    @admin.display(description=gettext_lazy("身份证号"))
+    def masked_id_number(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(description=gettext_lazy("手机号"))
+    def masked_mobile(self, obj):
+        return obj.masked_mobile
+
+    @admin.display(description=gettext_lazy("工作单位"))
+    def employer_display(self, obj):
+        return obj.employer_display
+
+    def changelist_view(self, request, extra_context=None):
+        """An ID number typed into the search box is swapped for its blind index at once, so
+        the number never stays in an address, the page or the browser's history."""
+        term = normalise(request.GET.get("q", ""))
+        if len(term) == 18 and term[:17].isdigit():
+            query = request.GET.copy()
+            query.pop("q")
+            query["id_index"] = blind_index(term)
+            return redirect(f"{request.path}?{query.urlencode()}")
+        if "id_index" in request.GET:
+            request.GET = request.GET.copy()
+            request.member_id_index = request.GET.pop("id_index")[0]
+        return super().changelist_view(request, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        index = getattr(request, "member_id_index", None)
+        if index:
+            queryset = queryset.filter(id_number_index=index)
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_add_permission(self, request):
+        return False  # workers register themselves, or staff use 代办注册
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("register/", wrap(self.counter_register_view), name="members_member_register"),
+            path("<int:pk>/reveal/", wrap(self.reveal_view), name="members_member_reveal"),
+            *super().get_urls(),
+        ]
+
+    def reveal_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        member = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not request.user.has_perm("members.reveal_member_pii"):
+            raise PermissionDenied
+        id_number = services.member_reveal_id_number(
+            staff=request.user, member=member, ip_address=request.META.get("REMOTE_ADDR")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": member,
+            "title": _("查看完整身份证号"),
+            "id_number": id_number,
+        }
+        return TemplateResponse(request, "admin/members/member/reveal.html", context)
+
+    def counter_register_view(self, request):
+        if not request.user.has_perm("members.add_member"):
+            raise PermissionDenied
+        return sensitive_post_parameters("password1", "password2", "id_number", "mobile")(
+            self._counter_register
+        )(request)
+
+    def _counter_register(self, request):
+        form = CounterRegistrationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                member = services.member_register(
+                    mobile=data["mobile"],
+                    password=data["password1"],
+                    real_name=data["real_name"],
+                    id_number=data["id_number"],
+                    employer=data["employer_enterprise"],
+                    employer_name=data["employer"],
+                    employment_form=data["employment_form"],
+                    consent=data["consent"],
+                    registered_by=request.user,
+                )
+            except services.AlreadyRegistered as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    _("已为职工 %(mobile)s 代办注册。") % {"mobile": mask_mobile(member.mobile)},
+                    messages.SUCCESS,
+                )
+                if self.get_queryset(request).filter(pk=member.pk).exists():
+                    return redirect("admin:members_member_change", member.pk)
+                return redirect("admin:members_member_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("代办注册"),
+            "form": form,
+            "enterprises": Enterprise.objects.values_list("name", flat=True),
+        }
+        return TemplateResponse(request, "admin/members/member/register.html", context)
+
+
+class JoinRequestEventInline(admin.TabularInline):
+    model = JoinRequestEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(StreetScopedAdmin):
+    list_display = [
+        "member", "street", "grassroots_union", "employment_form", "status", "submitted_at"
+    ]  # fmt: skip
+    list_filter = ["status", "street", "employment_form"]
+    search_fields = ["member__real_name", "=member__mobile"]
+    fields = [
+        "member", "street", "grassroots_union", "employment_form", "employer_text", "status",
+        "decision_note", "decided_by", "submitted_at", "decided_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+    inlines = [JoinRequestEventInline]
+    change_form_template = "admin/members/joinrequest/change_form.html"
+
+    visible_to = staticmethod(selectors.join_requests_visible_to)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/decide/", wrap(self.decide_view), name="members_joinrequest_decide"),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, pk):
+        join_request = get_object_or_404(self.get_queryset(request), pk=pk)
+        allowed = services.join_request_can_decide(staff=request.user, join_request=join_request)
+        if not allowed:
+            self.message_user(request, allowed.reason, messages.ERROR)
+            return redirect("admin:members_joinrequest_change", pk)
+        form = JoinDecisionForm(
+            request.POST or None, initial={"grassroots_union": join_request.grassroots_union_id}
+        )
+        form.fields["grassroots_union"].queryset = GrassrootsUnion.objects.filter(
+            street=join_request.street
+        )
+        if request.method == "POST" and form.is_valid():
+            decision = services.join_request_decide(
+                join_request=join_request,
+                staff=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+                grassroots_union=form.cleaned_data["grassroots_union"],
+            )
+            if decision:
+                self.message_user(request, _("审核结果已保存，职工会收到短信通知。"))
+                return redirect(reverse("admin:members_joinrequest_change", args=[pk]))
+            form.add_error(None, decision.reason)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": join_request,
+            "title": _("审核入会申请"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/members/joinrequest/decide.html", context)
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ReadOnlyAdmin):
+    list_display = [
+        "user",
+        "notice_version",
+        "purpose",
+        "granted_at",
+        "recorded_by",
+        "withdrawn_at",
+    ]
+    list_select_related = ["user", "recorded_by"]
+
+
+@admin.register(PiiRevealLog)
+class PiiRevealLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "staff", "member", "field", "ip_address"]
+    list_select_related = ["staff", "member"]

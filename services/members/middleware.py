@@ -1,0 +1,37 @@
+"""Workers whose consent does not cover the current notice are asked again before anything else."""
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from services.members import selectors
+
+SESSION_KEY = "consent_version"
+
+
+class ConsentMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._must_consent(request):
+            return redirect(f"{reverse('members:consent_renew')}?next={request.path}")
+        return self.get_response(request)
+
+    def _must_consent(self, request) -> bool:
+        user = request.user
+        if not user.is_authenticated or user.is_staff:
+            return False
+        version = settings.PORTAL_PRIVACY_NOTICE_VERSION
+        if request.session.get(SESSION_KEY) == version:
+            return False
+        path = request.path_info
+        exempt = [reverse("members:consent_renew"), reverse("logout"), reverse("privacy_notice")]
+        if any(path == url for url in exempt) or path.startswith(settings.STATIC_URL):
+            return False
+        if not hasattr(user, "member"):
+            return False
+        if selectors.current_consent(user):
+            request.session[SESSION_KEY] = version
+            return False
+        return True

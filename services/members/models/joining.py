@@ -1,0 +1,107 @@
+"""Joining the union online (入会申请)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from services.members.models.organisation import GrassrootsUnion, Street
+from services.members.models.people import EmploymentForm, Member
+
+
+class JoinStatus(models.TextChoices):
+    """A request to join the union (入会申请) moves submitted → approved / rejected / withdrawn."""
+
+    SUBMITTED = "submitted", _("已提交，待审核")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class JoinRequest(models.Model):
+    """A worker asks to join a grassroots union (or to be placed in one) online.
+
+    Staff of the street concerned decide; approval makes the worker a member and issues the
+    membership number. Every change is a ``JoinRequestEvent``.
+    """
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("职工")
+    )
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, verbose_name=_("街道"))
+    grassroots_union = models.ForeignKey(
+        GrassrootsUnion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("申请加入的基层工会"),
+        help_text=_("不选则由街道工会安排。"),
+    )
+    employment_form = models.CharField(_("就业形态"), max_length=20, choices=EmploymentForm.choices)
+    employer_text = models.CharField(_("工作单位或平台"), max_length=200)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=JoinStatus.choices, default=JoinStatus.SUBMITTED
+    )
+    decision_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("入会申请")
+        verbose_name_plural = _("入会申请")
+        constraints = [
+            # One open request per worker, enforced by the database.
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="submitted"),
+                name="one_open_join_request_per_member",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.get_status_display()}"
+
+
+class JoinRequestEvent(models.Model):
+    """The audit trail of a join request; the worker's timeline is read from it too."""
+
+    join_request = models.ForeignKey(
+        JoinRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("入会申请")
+    )
+    from_status = models.CharField(_("原状态"), max_length=10, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=10, choices=JoinStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("入会申请记录")
+        verbose_name_plural = _("入会申请记录")
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
+class MembershipCounter(models.Model):
+    """The last membership number issued in a year; locked while a number is issued."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"

@@ -1,0 +1,240 @@
+"""Logins, workers, staff, consents and the record of who saw personal data."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from services.members.models.organisation import Enterprise, GrassrootsUnion, Street
+from services.members.pii import EncryptedCharField, mask_id_number, mask_mobile, mask_name
+
+
+class User(AbstractUser):
+    """A login. Workers sign in with their mobile number as username; staff with a name."""
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
+
+    def __str__(self):
+        # Workers' usernames are their mobile numbers: never shown in full.
+        return mask_mobile(self.username) if self.username.isdigit() else self.username
+
+
+class EmploymentForm(models.TextChoices):
+    """How the worker is employed; the gig forms are 新就业形态."""
+
+    CONTRACT = "contract", _("劳动合同")
+    COURIER = "courier", _("新就业形态：快递员")
+    RIDER = "rider", _("新就业形态：外卖骑手")
+    RIDE_HAILING = "ride_hailing", _("新就业形态：网约车司机")
+    TRUCK = "truck", _("新就业形态：货车司机")
+    OTHER_GIG = "other_gig", _("新就业形态：其他")
+
+
+class VerificationStatus(models.TextChoices):
+    """Where the worker's membership stands."""
+
+    PENDING = "pending", _("待核实")
+    VERIFIED = "verified", _("已核实会员")
+    REJECTED = "rejected", _("未通过")
+    LAPSED = "lapsed", _("已失效")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class MemberQuerySet(models.QuerySet):
+    def in_street(self, street_id: int):
+        return self.filter(street_id=street_id)
+
+
+class Member(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="member",
+        verbose_name=_("账号"),
+    )
+    real_name = models.CharField(_("姓名"), max_length=50)
+    id_number = EncryptedCharField(_("身份证号"))
+    id_number_index = models.CharField(max_length=64, unique=True, editable=False)
+    birth_date = models.DateField(_("出生日期"))
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    mobile = models.CharField(_("手机号"), max_length=11, unique=True)
+    employer = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("工作单位"),
+    )
+    employer_name = models.CharField(
+        _("工作单位（未列出）"), max_length=200, blank=True, help_text=_("单位不在列表中时填写。")
+    )
+    street = models.ForeignKey(
+        Street, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("所属街道")
+    )
+    grassroots_union = models.ForeignKey(
+        GrassrootsUnion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("基层工会"),
+    )
+    employment_form = models.CharField(
+        _("就业形态"),
+        max_length=20,
+        choices=EmploymentForm.choices,
+        default=EmploymentForm.CONTRACT,
+    )
+    membership_number = models.CharField(
+        _("会员号"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
+    joined_on = models.DateField(_("入会日期"), null=True, blank=True, editable=False)
+    verification_status = models.CharField(
+        _("会员状态"),
+        max_length=10,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.PENDING,
+        editable=False,
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("代办人"),
+    )
+    created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("职工")
+        verbose_name_plural = _("职工")
+        permissions = [("reveal_member_pii", _("可以查看完整的身份证号（每次查看都会记录）"))]
+
+    def __str__(self):
+        return f"{mask_name(self.real_name)} {self.masked_mobile}"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+    @property
+    def is_member(self) -> bool:
+        return self.verification_status == VerificationStatus.VERIFIED
+
+    @property
+    def is_gig_worker(self) -> bool:
+        return self.employment_form != EmploymentForm.CONTRACT
+
+    @property
+    def employer_display(self) -> str:
+        return self.employer.name if self.employer else self.employer_name
+
+
+class StaffProfile(models.Model):
+    """Which street a member of staff works for; a street reviewer sees only that street."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("账号"),
+    )
+    street = models.ForeignKey(
+        Street, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("所属街道")
+    )
+
+    class Meta:
+        verbose_name = _("工作人员信息")
+        verbose_name_plural = _("工作人员信息")
+
+    def __str__(self):
+        return f"{self.user} ({self.street or '区总'})"
+
+
+class ConsentRecord(models.Model):
+    """A worker's separate consent to the processing of sensitive personal information."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("账号"),
+    )
+    notice_version = models.PositiveIntegerField(_("告知书版本"))
+    purpose = models.CharField(_("目的"), max_length=200)
+    granted_at = models.DateTimeField(_("同意时间"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("代办人"),
+        help_text=_("在窗口代办时，记录经办的工作人员。"),
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("同意记录")
+        verbose_name_plural = _("同意记录")
+
+    def __str__(self):
+        return f"v{self.notice_version} {self.granted_at:%Y-%m-%d}"
+
+
+class PiiRevealLog(models.Model):
+    """Who saw a full ID number, when, from where: written on every reveal."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("查看人"),
+    )
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, verbose_name=_("职工"))
+    field = models.CharField(_("字段"), max_length=50)
+    ip_address = models.GenericIPAddressField(_("来源地址"), null=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("敏感信息查看记录")
+        verbose_name_plural = _("敏感信息查看记录")
+
+    def __str__(self):
+        return f"{self.staff} {self.field} {self.at:%Y-%m-%d %H:%M}"
+
+
+class SmsCode(models.Model):
+    """A one-time code sent by text message (password reset). Stored hashed, short-lived."""
+
+    mobile = models.CharField(max_length=11, db_index=True)
+    purpose = models.CharField(max_length=20)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,332 @@
+"""Every write about members goes through these functions.
+
+Registration creates the login, the member record and the consent record in one
+transaction. Joining the union is a small workflow: a request is submitted, then approved or
+rejected by staff of its street, with an event row for every change; approval issues the
+membership number from a per-year counter locked for the purpose.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from services.decisions import Decision
+from services.members import selectors
+from services.members.models import (
+    ConsentRecord,
+    EmploymentForm,
+    Enterprise,
+    GrassrootsUnion,
+    JoinRequest,
+    JoinRequestEvent,
+    JoinStatus,
+    Member,
+    MembershipCounter,
+    PiiRevealLog,
+    SmsCode,
+    Street,
+    VerificationStatus,
+)
+from services.members.pii import blind_index
+from services.members.sms import send_sms
+from services.members.validators import birth_date_of, sex_of, validate_id_number
+
+CONSENT_PURPOSE = "处理身份证号等敏感个人信息，用于会员身份核验和申请服务"
+SMS_CODE_MINUTES = 10
+SMS_CODE_MAX_ATTEMPTS = 5
+SMS_CODES_PER_HOUR = 5
+
+
+class AlreadyRegistered(ValidationError):
+    pass
+
+
+def id_number_taken(id_number: str) -> bool:
+    return Member.objects.filter(id_number_index=blind_index(id_number)).exists()
+
+
+def consent_grant(*, user, recorded_by=None) -> ConsentRecord:
+    return ConsentRecord.objects.create(
+        user=user,
+        notice_version=settings.PORTAL_PRIVACY_NOTICE_VERSION,
+        purpose=CONSENT_PURPOSE,
+        recorded_by=recorded_by,
+    )
+
+
+def consent_withdraw(*, user) -> int:
+    """Withdraw every standing consent; the worker is asked again before using the services."""
+    return ConsentRecord.objects.filter(user=user, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+
+
+def member_register(
+    *,
+    mobile: str,
+    password: str,
+    real_name: str,
+    id_number: str,
+    employer: Enterprise | None,
+    employer_name: str = "",
+    employment_form: str = EmploymentForm.CONTRACT,
+    consent: bool,
+    registered_by=None,
+) -> Member:
+    """Create a worker's login, member record and consent together, or nothing at all."""
+    if not consent:
+        raise ValidationError(_("必须单独同意个人信息处理告知书才能注册。"), code="consent")
+    id_number = validate_id_number(id_number)
+    try:
+        with transaction.atomic():
+            user = get_user_model().objects.create_user(username=mobile, password=password)
+            member = Member.objects.create(
+                user=user,
+                real_name=real_name.strip(),
+                id_number=id_number,
+                id_number_index=blind_index(id_number),
+                birth_date=birth_date_of(id_number),
+                sex=sex_of(id_number),
+                mobile=mobile,
+                employer=employer,
+                employer_name="" if employer else employer_name.strip(),
+                street=employer.street if employer else None,
+                employment_form=employment_form,
+                registered_by=registered_by,
+            )
+            consent_grant(user=user, recorded_by=registered_by)
+    except IntegrityError as error:
+        # Two registrations raced past the form's checks; the database kept one.
+        raise AlreadyRegistered(_("该手机号或身份证号已经注册，请直接登录。")) from error
+    return member
+
+
+def member_change_mobile(*, member: Member, password: str, new_mobile: str) -> Decision:
+    """A new mobile number (which is also the login name) needs the password again."""
+    if not member.user.check_password(password):
+        return Decision.deny(_("密码不正确。"))
+    if Member.objects.filter(mobile=new_mobile).exclude(pk=member.pk).exists():
+        return Decision.deny(_("该手机号已被其他账号使用。"))
+    with transaction.atomic():
+        member.mobile = new_mobile
+        member.save(update_fields=["mobile"])
+        member.user.username = new_mobile
+        member.user.save(update_fields=["username"])
+    return Decision.allow()
+
+
+def member_reveal_id_number(*, staff, member: Member, ip_address: str | None) -> str:
+    """The full ID number for staff with the permission; every reveal is logged."""
+    if not staff.has_perm("members.reveal_member_pii"):
+        raise PermissionError("no permission to reveal personal data")
+    PiiRevealLog.objects.create(
+        staff=staff, member=member, field="id_number", ip_address=ip_address
+    )
+    return member.id_number
+
+
+# -- one-time codes by text message ------------------------------------------------------------
+
+
+def sms_code_send(*, mobile: str, purpose: str = "password_reset") -> None:
+    """Text a 6-digit code to a registered number. Says nothing about unknown numbers."""
+    if not Member.objects.filter(mobile=mobile).exists():
+        return
+    hour_ago = timezone.now() - timedelta(hours=1)
+    if (
+        SmsCode.objects.filter(mobile=mobile, created_at__gte=hour_ago).count()
+        >= SMS_CODES_PER_HOUR
+    ):
+        return
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    SmsCode.objects.create(
+        mobile=mobile,
+        purpose=purpose,
+        code_hash=make_password(code),
+        expires_at=timezone.now() + timedelta(minutes=SMS_CODE_MINUTES),
+    )
+    text = _("【钱塘区总工会】验证码 %(code)s，%(minutes)s分钟内有效。如非本人操作请忽略。") % {
+        "code": code,
+        "minutes": SMS_CODE_MINUTES,
+    }
+    transaction.on_commit(lambda: send_sms(mobile, text))
+
+
+def password_reset_with_code(*, mobile: str, code: str, new_password: str) -> Decision:
+    invalid = Decision.deny(_("验证码不正确或已过期，请重新获取。"))
+    with transaction.atomic():
+        sms = (
+            SmsCode.objects.select_for_update()
+            .filter(mobile=mobile, purpose="password_reset", used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if not sms or sms.expires_at < timezone.now() or sms.attempts >= SMS_CODE_MAX_ATTEMPTS:
+            return invalid
+        if not check_password(code, sms.code_hash):
+            sms.attempts += 1
+            sms.save(update_fields=["attempts"])
+            return invalid
+        sms.used_at = timezone.now()
+        sms.save(update_fields=["used_at"])
+        member = Member.objects.select_related("user").get(mobile=mobile)
+        member.user.set_password(new_password)
+        member.user.save(update_fields=["password"])
+    return Decision.allow()
+
+
+# -- joining the union ---------------------------------------------------------------------------
+
+JOIN_TRANSITIONS = {
+    JoinStatus.SUBMITTED: {JoinStatus.APPROVED, JoinStatus.REJECTED, JoinStatus.WITHDRAWN},
+}
+
+
+def join_request_can_submit(*, member: Member) -> Decision:
+    if member.is_member:
+        return Decision.deny(
+            _("您已经是工会会员，会员号 %(number)s。") % {"number": member.membership_number}
+        )
+    if member.join_requests.filter(status=JoinStatus.SUBMITTED).exists():
+        return Decision.deny(_("您已有一份待审核的入会申请。"))
+    return Decision.allow()
+
+
+def join_request_submit(
+    *,
+    member: Member,
+    street: Street,
+    grassroots_union: GrassrootsUnion | None,
+    employment_form: str,
+    employer_text: str,
+) -> JoinRequest:
+    decision = join_request_can_submit(member=member)
+    if not decision:
+        raise ValidationError(decision.reason)
+    try:
+        with transaction.atomic():
+            join_request = JoinRequest.objects.create(
+                member=member,
+                street=street,
+                grassroots_union=grassroots_union,
+                employment_form=employment_form,
+                employer_text=employer_text.strip(),
+            )
+            member.employment_form = employment_form
+            if not member.street_id:
+                member.street = street
+            member.save(update_fields=["employment_form", "street"])
+            JoinRequestEvent.objects.create(
+                join_request=join_request, to_status=JoinStatus.SUBMITTED, actor=member.user
+            )
+    except IntegrityError as error:
+        raise ValidationError(_("您已有一份待审核的入会申请。")) from error
+    return join_request
+
+
+def join_request_can_decide(*, staff, join_request: JoinRequest) -> Decision:
+    if not staff.has_perm("members.change_joinrequest"):
+        return Decision.deny(_("您没有审核入会申请的权限。"))
+    street = selectors.staff_street(staff)
+    if street and join_request.street_id != street.pk:
+        return Decision.deny(_("这份申请不属于您所在的街道。"))
+    if join_request.member.user_id == staff.pk:
+        return Decision.deny(_("不能审核自己的申请。"))
+    if join_request.status != JoinStatus.SUBMITTED:
+        return Decision.deny(_("这份申请已经处理过了。"))
+    return Decision.allow()
+
+
+def _next_membership_number(year: int) -> str:
+    counter, _created = MembershipCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"QT{year}{counter.last:06d}"
+
+
+def _transition(join_request, *, to, actor, note=""):
+    if to not in JOIN_TRANSITIONS.get(join_request.status, set()):
+        raise ValidationError(_("这份申请不能从当前状态变为该状态。"))
+    JoinRequestEvent.objects.create(
+        join_request=join_request,
+        from_status=join_request.status,
+        to_status=to,
+        actor=actor,
+        note=note,
+    )
+    join_request.status = to
+
+
+def join_request_decide(
+    *,
+    join_request: JoinRequest,
+    staff,
+    approve: bool,
+    note: str = "",
+    grassroots_union: GrassrootsUnion | None = None,
+) -> Decision:
+    """Approve (issuing the membership number) or reject (with a reason) a join request."""
+    with transaction.atomic():
+        join_request = (
+            JoinRequest.objects.select_for_update()
+            .select_related("member", "member__user")
+            .get(pk=join_request.pk)
+        )
+        decision = join_request_can_decide(staff=staff, join_request=join_request)
+        if not decision:
+            return decision
+        if not approve and not note.strip():
+            return Decision.deny(_("不批准时请写明原因，职工会看到这段说明。"))
+        union = grassroots_union or join_request.grassroots_union
+        if approve and union is None:
+            return Decision.deny(_("请为职工选择一个基层工会。"))
+        now = timezone.now()
+        _transition(
+            join_request,
+            to=JoinStatus.APPROVED if approve else JoinStatus.REJECTED,
+            actor=staff,
+            note=note.strip(),
+        )
+        join_request.decision_note = note.strip()
+        join_request.decided_by = staff
+        join_request.decided_at = now
+        join_request.grassroots_union = union
+        join_request.save()
+        member = join_request.member
+        if approve:
+            member.membership_number = _next_membership_number(timezone.localdate(now).year)
+            member.verification_status = VerificationStatus.VERIFIED
+            member.joined_on = timezone.localdate(now)
+            member.grassroots_union = union
+            member.save(
+                update_fields=[
+                    "membership_number", "verification_status", "joined_on", "grassroots_union"
+                ]
+            )  # fmt: skip
+            text = _("【钱塘区总工会】您的入会申请已批准，会员号 %(number)s。") % {
+                "number": member.membership_number
+            }
+        else:
+            text = _("【钱塘区总工会】您的入会申请未获批准，请登录查看原因。")
+        mobile = member.mobile
+        transaction.on_commit(lambda: send_sms(mobile, text))
+    return Decision.allow()
+
+
+def join_request_withdraw(*, join_request: JoinRequest, member: Member) -> Decision:
+    with transaction.atomic():
+        join_request = JoinRequest.objects.select_for_update().get(
+            pk=join_request.pk, member=member
+        )
+        if join_request.status != JoinStatus.SUBMITTED:
+            return Decision.deny(_("这份申请已经处理过，不能撤回。"))
+        _transition(join_request, to=JoinStatus.WITHDRAWN, actor=member.user)
+        join_request.save(update_fields=["status"])
+    return Decision.allow()

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from services.members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.profile, name="profile"),
+    path("consents/", views.consents, name="consents"),
+    path("consents/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("consent/", views.consent_renew, name="consent_renew"),
+    path("mobile/", views.mobile_change, name="mobile_change"),
+    path("join/", views.join_create, name="join_create"),
+    path("join/<int:pk>/", views.join_detail, name="join_detail"),
+    path("join/<int:pk>/withdraw/", views.join_withdraw, name="join_withdraw"),
+]
