@@ -101,3 +101,34 @@ def test_enterprise_credit_code_is_validated(client, staff_groups):
         {"name": "校验企业", "credit_code": "91330114MA2000000X", "street": 1, "size": "small"},
     )
     assert "统一社会信用代码校验位不正确" in response.content.decode()
+
+
+def test_add_totp_device_command_gives_a_working_second_factor(client, staff_groups):
+    import io
+    import re
+
+    from django.core.management import call_command
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import TEST_PASSWORD, StaffUserFactory
+
+    staff = StaffUserFactory(username="firstadmin", is_superuser=True)
+    out = io.StringIO()
+    call_command("add_totp_device", "firstadmin", stdout=out)
+    assert re.search(r"Secret: [A-Z2-7]{32}", out.getvalue())
+    device = TOTPDevice.objects.get(user=staff)
+    code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+    response = client.post(
+        "/admin/login/",
+        {"username": "firstadmin", "password": TEST_PASSWORD, "otp_token": code, "next": "/admin/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/members/member/").status_code == 200
+    # the same code cannot be used twice
+    client.post("/accounts/logout/")
+    again = type(client)().post(
+        "/admin/login/",
+        {"username": "firstadmin", "password": TEST_PASSWORD, "otp_token": code, "next": "/admin/"},
+    )
+    assert again.status_code == 200
