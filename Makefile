@@ -15,17 +15,22 @@ run: setup
 	@echo "  钱塘区总工会 portal: http://$(HOST):$(PORT)/"
 	@echo "  2023 annual report:  http://$(HOST):$(PORT)/reports/2023/"
 	@echo "  English:             http://$(HOST):$(PORT)/en/"
+	@echo "  Services (apply):    http://$(HOST):$(PORT)/services/"
 	@echo "  Staff admin:         http://$(HOST):$(PORT)/admin/"
-	@echo "  Demo staff logins:"
+	@echo "  Demo accounts:"
 	@$(MANAGE) demo_setup
 	@echo
+	@echo "  Serving with gunicorn; the task worker (db_worker) sends notifications."
+	@trap 'kill 0' EXIT; \
+	$(MANAGE) db_worker --interval 2 & \
 	GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_WORKERS=$${GUNICORN_WORKERS:-3} \
-		exec $(VENV)/bin/gunicorn --config config/gunicorn.py
+		$(VENV)/bin/gunicorn --config config/gunicorn.py
 
 setup: $(VENV)/.runtime-installed
 	@mkdir -p var
 	@$(MANAGE) migrate --no-input -v0
 	@$(MANAGE) load_annual_report
+	@$(MANAGE) seed_programs
 	@$(MANAGE) collectstatic --no-input -v0
 
 $(VENV)/bin/python:

@@ -81,8 +81,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks_db",
     "config.apps.PortalConfig",
     "services.members.apps.MembersConfig",
+    "services.applications.apps.ApplicationsConfig",
+    "services.tuition.apps.TuitionConfig",
     "reports.apps.ReportsConfig",
 ]
 AUTH_USER_MODEL = "members.User"
@@ -346,6 +349,26 @@ PORTAL_SMS_BACKEND = env.str(
 PORTAL_SMS_FILE = VAR_DIR / "sms.log"
 # The personal-information notice workers consent to; raising it asks everyone again.
 PORTAL_PRIVACY_NOTICE_VERSION = env.int("PORTAL_PRIVACY_NOTICE_VERSION", default=1)
+
+# ---------------------------------------------------------------------------------------------
+# Background tasks (Django's tasks framework): a database queue worked by `manage.py db_worker`,
+# which `make run` starts beside gunicorn. Tests run tasks at once, after the commit.
+# ---------------------------------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "PORTAL_TASK_BACKEND",
+            default="django.tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
+        ),
+    }
+}
+
+# Uploaded proofs: PDF, JPEG or PNG up to this size each, kept in private storage.
+PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads stream to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 # ---------------------------------------------------------------------------------------------
 # Portal

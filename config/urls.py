@@ -54,5 +54,7 @@ urlpatterns += i18n_patterns(
         name="password_reset_confirm",
     ),
     path("me/", include("services.members.urls")),
+    path("", include("services.applications.urls")),
+    path("services/", include("services.tuition.urls")),
     prefix_default_language=False,
 )

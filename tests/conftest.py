@@ -56,6 +56,7 @@ def staff_groups(db):
     import_module("reports.migrations.0002_report_editor_group").create_group(apps, None)
     import_module("services.members.migrations.0002_streets").add_streets(apps, None)
     import_module("services.members.migrations.0003_staff_roles").create_roles(apps, None)
+    import_module("services.applications.migrations.0002_role_permissions").grant(apps, None)
 
 
 @pytest.fixture(autouse=True)

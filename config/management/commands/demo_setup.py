@@ -4,12 +4,14 @@ whatever is already there alone, so running it again loses nothing."""
 
 import base64
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import ric, uscc
 
@@ -154,6 +156,10 @@ class Command(BaseCommand):
                     )
                     services.join_request_decide(
                         join_request=join_request, staff=approver, approve=True, note="演示数据"
+                    )
+                    # Demo only: a member of over a year, so the subsidy programs can be tried.
+                    Member.objects.filter(pk=member.pk).update(
+                        joined_on=timezone.localdate() - timedelta(days=400)
                     )
                 member.refresh_from_db()
             state = member.membership_number or "not yet a member"

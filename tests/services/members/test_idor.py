@@ -1,10 +1,19 @@
 """Walk the URL resolver: every worker URL that names an object, tried by another worker."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from services.applications.models import Program, ProgramKind
+from services.applications.services import application_create, attachment_add
 from services.members.services import join_request_submit
 from tests.factories import TEST_PASSWORD, GrassrootsUnionFactory, MemberFactory
+
+# Routes with an id that is not a worker's object: public report years and public programs.
+PUBLIC_PREFIXES = ("reports/", "services/")
 
 
 def worker_routes():
@@ -20,32 +29,61 @@ def worker_routes():
                 found.append((f"{namespace}{entry.name}", prefix + str(entry.pattern)))
 
     walk(get_resolver().url_patterns)
-    # The admin checks staff scoping itself (test_staff_admin); the public report routes take
-    # a year, not anyone's object.
+    # The admin checks staff scoping itself (test_staff_admin, test_rules_and_access).
     return [
         (name, route)
         for name, route in found
-        if not name.startswith("admin:") and "<int:year>" not in route
+        if not name.startswith("admin:") and not route.startswith(PUBLIC_PREFIXES)
     ]
 
 
 def test_the_walk_finds_the_worker_routes():
     names = {name for name, _ in worker_routes()}
     assert {"members:join_detail", "members:join_withdraw"} <= names
+    assert {"applications:detail", "applications:file", "applications:submit"} <= names
 
 
-@pytest.mark.parametrize(("name", "route"), worker_routes())
-def test_another_worker_gets_404(client, db, name, route):
+@pytest.fixture
+def owners_objects(db):
     owner = MemberFactory(mobile="13100000001")
     union = GrassrootsUnionFactory()
     join_request = join_request_submit(
         member=owner, street=union.street, grassroots_union=union,
         employment_form="rider", employer_text="平台",
     )  # fmt: skip
+    now = timezone.now()
+    program = Program.objects.create(
+        code="T", name="t", year=now.year, kind=ProgramKind.TUITION,
+        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1),
+        budget=Decimal(1000), per_person_cap=Decimal(100),
+    )  # fmt: skip
+    application = application_create(
+        program=program, applicant=owner, bank_card="6222021234567890128",
+        requested_amount=Decimal(10), reason="",
+    )  # fmt: skip
+    from tests.services.applications.conftest import pdf
+
+    attachment = attachment_add(application=application, member=owner, kind="other", upload=pdf())
+    return {"join": join_request, "application": application, "attachment": attachment}
+
+
+def fill(route: str, objects) -> str:
+    if route.startswith("me/join/"):
+        route = route.replace("<int:pk>", str(objects["join"].pk))
+    route = route.replace("<int:pk>", str(objects["application"].pk))
+    return "/" + route.replace("<int:attachment_pk>", str(objects["attachment"].pk))
+
+
+@pytest.mark.parametrize(("name", "route"), worker_routes())
+def test_another_worker_gets_404(client, owners_objects, name, route):
     intruder = MemberFactory(mobile="13100000002")
     client.post("/accounts/login/", {"username": intruder.mobile, "password": TEST_PASSWORD})
-    path = "/" + route.replace("<int:pk>", str(join_request.pk))
+    path = fill(route, owners_objects)
+    assert "<" not in path, f"no object for {route}"
     assert client.get(path).status_code in (404, 405)
-    assert client.post(path).status_code == 404
-    join_request.refresh_from_db()
-    assert join_request.status == "submitted"
+    assert client.post(path).status_code in (404, 405)
+    owners_objects["join"].refresh_from_db()
+    owners_objects["application"].refresh_from_db()
+    assert owners_objects["join"].status == "submitted"
+    assert owners_objects["application"].status == "draft"
+    assert owners_objects["application"].attachments.count() == 1

@@ -1,0 +1,82 @@
+"""A ``Program`` is one year's (or batch's) run of a scheme the report describes, such as
+厂门口上大学 2026: its dates, budget, per-person cap, the parameters of its amount rule and the
+proofs a worker must upload. Staff manage programs in the admin."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgramKind(models.TextChoices):
+    """Which rule computes the amount (see services/tuition/rules.py)."""
+
+    TUITION = "tuition", _("学费按比例补助（有上限）")
+    SKILL_AWARD = "skill_award", _("按技能等级定额奖励")
+
+
+class Program(models.Model):
+    code = models.CharField(
+        _("项目代码"),
+        max_length=10,
+        help_text=_("编号中的字母部分，例如 XL 生成 QT-XL-2026-000123"),
+    )
+    name = models.CharField(_("项目名称"), max_length=100)
+    description = models.TextField(_("项目介绍"), blank=True)
+    eligibility_text = models.TextField(_("申请条件（公开说明）"), blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    batch = models.PositiveSmallIntegerField(_("批次"), default=1)
+    kind = models.CharField(_("计算规则"), max_length=20, choices=ProgramKind.choices)
+    rule_params = models.JSONField(
+        _("规则参数"),
+        default=dict,
+        blank=True,
+        help_text=_('学费：{"share": "0.6", "cap": "4000"}；技能：{"amounts": {"高级工": "1000"}}'),
+    )
+    required_proofs = models.JSONField(
+        _("必须上传的材料"), default=list, blank=True, help_text=_('例如 ["admission", "receipt"]')
+    )
+    opens_at = models.DateTimeField(_("开始申请"))
+    closes_at = models.DateTimeField(_("截止申请"))
+    budget = models.DecimalField(
+        _("总预算（元）"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    per_person_cap = models.DecimalField(
+        _("每人上限（元）"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    max_applications = models.PositiveIntegerField(
+        _("名额"), null=True, blank=True, help_text=_("不填则不限名额。")
+    )
+    min_membership_months = models.PositiveSmallIntegerField(_("最短入会月数"), default=6)
+    min_age = models.PositiveSmallIntegerField(_("最低年龄"), default=18)
+    report_figure_label = models.CharField(_("对应年度报告数字"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-year", "code", "batch"]
+        verbose_name = _("服务项目")
+        verbose_name_plural = _("服务项目")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "year", "batch"], name="unique_program_batch")
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.year}" + (f"（第{self.batch}批）" if self.batch > 1 else "")
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens_at <= timezone.now() <= self.closes_at
+
+    def param(self, name: str, default="0") -> Decimal:
+        return Decimal(str(self.rule_params.get(name, default)))
+
+
+class ReferenceCounter(models.Model):
+    """The last sequence number of a program code in a year; locked while a number is issued."""
+
+    key = models.CharField(max_length=40, primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.key}: {self.last}"

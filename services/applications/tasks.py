@@ -1,0 +1,26 @@
+"""Background tasks (Django's tasks framework; the database queue from django-tasks-db,
+worked by `manage.py db_worker`, which `make run` starts beside gunicorn)."""
+
+from django.tasks import task
+from django.utils import timezone
+
+from services.applications.models import Notification
+from services.members.sms import send_sms
+
+
+@task()
+def deliver_notification(notification_id: int) -> None:
+    """Send an inbox message out by text message (and e-mail when the user has an address)."""
+    notification = Notification.objects.select_related("user", "user__member").get(
+        pk=notification_id
+    )
+    if notification.delivered_at:
+        return  # a retried task sends nothing twice
+    member = getattr(notification.user, "member", None)
+    if member:
+        send_sms(member.mobile, f"【钱塘区总工会】{notification.text}")
+    if notification.user.email:
+        from django.core.mail import send_mail
+
+        send_mail("钱塘区总工会", notification.text, None, [notification.user.email])
+    Notification.objects.filter(pk=notification.pk).update(delivered_at=timezone.now())

@@ -1,0 +1,215 @@
+"""Business rules the worker meets, and who may see what."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
+
+from services.applications.models import Application, Attachment
+from services.applications.services import (
+    Move,
+    application_create,
+    application_transition,
+    attachment_add,
+)
+from services.applications.workflow import Role, Status
+from tests.factories import TEST_PASSWORD, MemberFactory, street_staff
+from tests.services.applications.conftest import make_eligible, pdf
+from tests.services.applications.test_flow import APPLY
+
+
+def submitted(program, member):
+    application = application_create(
+        program=program, applicant=member, bank_card="6222021234567890128",
+        requested_amount=Decimal("3000"), reason="test",
+    )  # fmt: skip
+    for kind in ("admission", "receipt"):
+        attachment_add(application=application, member=member, kind=kind, upload=pdf(kind, kind))
+    assert application_transition(
+        application=application, actor=member.user, move=Move(Status.SUBMITTED, Role.APPLICANT)
+    )
+    return application
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"opens_at": timezone.now() + timedelta(days=3)}, "尚未开始受理"),
+        ({"closes_at": timezone.now() - timedelta(days=1)}, "本批次已截止申请"),
+        ({"budget": Decimal("0")}, "本批次预算已经用完"),
+        ({"max_applications": 0}, "本批次名额已满"),
+    ],
+)
+def test_the_worker_is_told_why_a_program_is_not_open(client, worker, program, change, message):
+    for field, value in change.items():
+        setattr(program, field, value)
+    program.save()
+    assert message in client.get(f"/services/{program.pk}/").content.decode()
+    page = worker.get(f"/services/{program.pk}/apply/").content.decode()
+    assert message in page
+    worker.post(f"/services/{program.pk}/apply/", {**APPLY, "save": "1"})
+    assert not Application.objects.exists()
+
+
+def test_ineligible_workers_are_told_why(client, program):
+    newcomer = MemberFactory(mobile="13200000009")  # registered, not a member
+    client.post("/accounts/login/", {"username": newcomer.mobile, "password": TEST_PASSWORD})
+    page = client.get(f"/services/{program.pk}/apply/").content.decode()
+    assert "只有已核实的工会会员可以申请" in page
+
+
+def test_submission_after_the_deadline_is_refused(program, member):
+    application = application_create(
+        program=program, applicant=member, bank_card="6222021234567890128",
+        requested_amount=Decimal("3000"), reason="test",
+    )  # fmt: skip
+    for kind in ("admission", "receipt"):
+        attachment_add(application=application, member=member, kind=kind, upload=pdf(kind, kind))
+    program.closes_at = timezone.now() - timedelta(minutes=1)
+    program.save()
+    decision = application_transition(
+        application=application, actor=member.user, move=Move(Status.SUBMITTED, Role.APPLICANT)
+    )
+    assert not decision and "已截止" in decision.reason
+    application.refresh_from_db()
+    assert application.status == Status.DRAFT
+
+
+def test_bad_bank_card_and_amount_input(worker, program):
+    response = worker.post(
+        f"/services/{program.pk}/apply/",
+        {**APPLY, "bank_card": "6222021234567890123", "tuition_paid": "五千", "save": "1"},
+    )
+    html = response.content.decode()
+    assert "银行卡号校验不通过" in html and "请填写数字金额" in html
+    assert not Application.objects.exists()
+
+
+def test_mass_assignment_of_status_and_amount_does_nothing(worker, program):
+    worker.post(
+        f"/services/{program.pk}/apply/",
+        {**APPLY, "save": "1", "status": "approved", "approved_amount": "99999",
+         "requested_amount": "99999", "reference": "QT-X", "applicant": "1"},
+    )  # fmt: skip
+    application = Application.objects.get()
+    assert application.status == "draft" and application.approved_amount is None
+    assert application.requested_amount == Decimal("3000.00")
+
+
+def test_a_second_application_to_the_same_batch_is_refused(worker, program, member):
+    worker.post(f"/services/{program.pk}/apply/", {**APPLY, "save": "1"})
+    again = worker.post(f"/services/{program.pk}/apply/", {**APPLY, "save": "1"})
+    assert "您已经申请过本批次" in again.content.decode()
+    assert Application.objects.count() == 1
+    with pytest.raises(IntegrityError):
+        Application.objects.create(
+            program=program, applicant=member, reference="QT-DUP", requested_amount=1,
+            amount_reason="", bank_card="1",
+        )  # fmt: skip
+
+
+def test_reviewers_cannot_skip_steps_or_review_their_own(program, member, reviewer, approver):
+    application = submitted(program, member)
+    skip = application_transition(
+        application=application, actor=approver,
+        move=Move(Status.APPROVED, Role.DISTRICT_APPROVER),
+    )  # fmt: skip
+    assert not skip and "不能进行这一步" in skip.reason
+    assert application_transition(
+        application=application, actor=reviewer, move=Move(Status.IN_REVIEW, Role.STREET_REVIEWER)
+    )
+    # The reviewer who recommended cannot also approve, even holding both roles.
+    from django.contrib.auth.models import Group
+
+    reviewer.groups.add(Group.objects.get(name="区总复审员"))
+    own = application_transition(
+        application=application, actor=reviewer,
+        move=Move(Status.APPROVED, Role.DISTRICT_APPROVER),
+    )  # fmt: skip
+    assert not own and "初审推荐人不能再做复审" in own.reason
+    applicant_as_staff = application_transition(
+        application=application, actor=member.user,
+        move=Move(Status.APPROVED, Role.DISTRICT_APPROVER),
+    )  # fmt: skip
+    assert not applicant_as_staff
+
+
+def test_rejection_needs_a_reason(program, member, reviewer):
+    application = submitted(program, member)
+    decision = application_transition(
+        application=application, actor=reviewer, move=Move(Status.REJECTED, Role.STREET_REVIEWER)
+    )
+    assert not decision and "写明原因" in decision.reason
+
+
+def test_approval_cannot_exceed_the_budget(program, member, reviewer, approver):
+    program.budget = Decimal("2000")
+    program.save()
+    application = submitted(program, member)
+    application_transition(
+        application=application, actor=reviewer, move=Move(Status.IN_REVIEW, Role.STREET_REVIEWER)
+    )
+    decision = application_transition(
+        application=application, actor=approver,
+        move=Move(Status.APPROVED, Role.DISTRICT_APPROVER, approved_amount=Decimal("3000")),
+    )  # fmt: skip
+    assert not decision and "预算不足：本批次还剩 2000.00 元" in decision.reason
+
+
+def test_withdraw_before_a_decision(worker, program, member):
+    application = submitted(program, member)
+    worker.post(f"/me/applications/{application.pk}/withdraw/")
+    application.refresh_from_db()
+    assert application.status == Status.WITHDRAWN
+
+
+def test_another_worker_gets_404_everywhere(client, program, member):
+    application = submitted(program, member)
+    attachment = Attachment.objects.filter(application=application).first()
+    intruder = make_eligible(mobile="13200000003")
+    client.post("/accounts/login/", {"username": intruder.mobile, "password": TEST_PASSWORD})
+    base = f"/me/applications/{application.pk}/"
+    assert client.get(base).status_code == 404
+    assert client.get(f"{base}files/{attachment.pk}/").status_code == 404
+    for action in ("upload/", "submit/", "withdraw/"):
+        assert client.post(base + action).status_code == 404
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    assert application.reference not in client.get("/me/applications/").content.decode()
+
+
+def test_staff_of_another_street_cannot_see_it(program, member, staff_client):
+    application = submitted(program, member)
+    attachment = Attachment.objects.filter(application=application).first()
+    baiyang_reviewer = street_staff("BY")
+    other = staff_client(baiyang_reviewer)
+    assert (
+        application.reference
+        not in other.get(reverse("admin:applications_application_changelist")).content.decode()
+    )
+    for url in [
+        reverse("admin:applications_application_change", args=[application.pk]),
+        reverse("admin:applications_application_review", args=[application.pk]),
+    ]:
+        response = other.get(url)
+        assert response.status_code in (302, 404)
+        assert application.reference not in response.content.decode()
+    assert (
+        other.get(reverse("admin:applications_attachment_file", args=[attachment.pk])).status_code
+        == 403
+    )
+    assert not application_transition(
+        application=application, actor=baiyang_reviewer,
+        move=Move(Status.IN_REVIEW, Role.STREET_REVIEWER),
+    )  # fmt: skip
+
+
+def test_public_services_page_lists_programs(client, program):
+    html = client.get("/services/").content.decode()
+    assert "厂门口上大学" in html
+    detail = client.get(f"/services/{program.pk}/").content.decode()
+    assert "实缴学费的 60%" in detail and "录取通知书、学费发票或收据" in detail
+    assert f'href="/services/{program.pk}/apply/"' in detail

@@ -1,0 +1,152 @@
+"""Proofs are judged by their content; names are cleaned; files are private."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from services.applications.models import Attachment
+from services.applications.services import application_create
+from services.applications.uploads import clean_filename
+from tests.services.applications.conftest import pdf
+
+
+@pytest.fixture
+def draft(program, member):
+    return application_create(
+        program=program, applicant=member, bank_card="6222021234567890128",
+        requested_amount=1000, reason="test",
+    )  # fmt: skip
+
+
+def upload(worker, draft, file, kind="admission"):
+    return worker.post(f"/me/applications/{draft.pk}/upload/", {"kind": kind, "file": file})
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("setup.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64),
+        ("page.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
+        ("image.jpg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("notes.png", b"just some text pretending to be a picture"),
+    ],
+)
+def test_disguised_files_are_refused(worker, draft, name, content):
+    response = upload(worker, draft, SimpleUploadedFile(name, content))
+    assert response.status_code == 400
+    assert "只接受 PDF、JPG、PNG 文件" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_a_50_mb_file_is_refused_before_it_is_read(worker, draft):
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024))
+    response = upload(worker, draft, big)
+    assert response.status_code == 413
+    assert "不能超过 10 MB" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_size_limit_applies_even_without_a_content_length(draft, member, settings):
+    from django.core.exceptions import ValidationError
+
+    from services.applications.services import attachment_add
+
+    settings.PORTAL_UPLOAD_MAX_BYTES = 1024
+    with pytest.raises(ValidationError, match="不能超过"):
+        attachment_add(
+            application=draft, member=member, kind="admission",
+            upload=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n" + b"0" * 2048),
+        )  # fmt: skip
+
+
+def test_decompression_bomb_is_refused(worker, draft, settings):
+    buffer = io.BytesIO()
+    Image.new("1", (12000, 12000)).save(buffer, "PNG")  # tiny file, 144 megapixels
+    Image.MAX_IMAGE_PIXELS, old = 50_000_000, Image.MAX_IMAGE_PIXELS
+    try:
+        response = upload(worker, draft, SimpleUploadedFile("bomb.png", buffer.getvalue()))
+    finally:
+        Image.MAX_IMAGE_PIXELS = old
+    assert response.status_code == 400
+    assert "图片尺寸过大" in response.content.decode()
+
+
+def test_names_are_cleaned_and_files_stored_under_random_names(worker, draft):
+    response = upload(worker, draft, pdf("../../etc/\u202epasswd\x00录取通知书.pdf"))
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "passwd录取通知书.pdf"
+    assert "passwd" not in attachment.file.name and ".." not in attachment.file.name
+    assert attachment.file.name.startswith("private/applications/")
+    assert len(attachment.sha256) == 64 and attachment.content_type == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("C:\\Users\\me\\收据.pdf", "收据.pdf"),
+        ("a" * 300 + ".pdf", "a" * 96 + ".pdf"),
+        ("   ", "file"),
+        ("\u202egpj.exe", "gpj.exe"),
+    ],
+)
+def test_clean_filename(raw, clean):
+    assert clean_filename(raw) == clean
+
+
+def test_downloads_are_attachments_with_nosniff(worker, draft):
+    upload(worker, draft, pdf("录取通知书.pdf"))
+    attachment = Attachment.objects.get()
+    response = worker.get(f"/me/applications/{draft.pk}/files/{attachment.pk}/")
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_no_direct_media_url(client, worker, draft):
+    upload(worker, draft, pdf())
+    attachment = Attachment.objects.get()
+    assert client.get(f"/media/{attachment.file.name}").status_code == 404
+
+
+def test_the_same_file_on_two_applications_is_flagged_to_staff(
+    worker, draft, program, staff_client, approver
+):
+    from django.urls import reverse
+
+    from tests.services.applications.conftest import make_eligible
+
+    upload(worker, draft, pdf("a.pdf", "same"))
+    other_member = make_eligible(mobile="13200000002")
+    other = application_create(
+        program=program, applicant=other_member, bank_card="6222021234567890128",
+        requested_amount=1000, reason="test",
+    )  # fmt: skip
+    from services.applications.services import attachment_add
+
+    attachment_add(
+        application=other, member=other_member, kind="admission", upload=pdf("b.pdf", "same")
+    )
+    page = (
+        staff_client(approver)
+        .get(reverse("admin:applications_application_change", args=[other.pk]))
+        .content.decode()
+    )
+    assert f"同一文件也用于：{draft.reference}" in page
+
+
+def test_no_uploads_after_submission(worker, draft):
+    upload(worker, draft, pdf("a.pdf", "1"))
+    upload(worker, draft, pdf("b.pdf", "2"), kind="receipt")
+    worker.post(f"/me/applications/{draft.pk}/submit/")
+    response = worker.post(
+        f"/me/applications/{draft.pk}/upload/",
+        {"kind": "other", "file": pdf("c.pdf", "3")},
+        follow=True,
+    )
+    assert "申请已提交，现在不能再上传材料" in response.content.decode()
+    assert Attachment.objects.filter(application=draft).count() == 2
