@@ -11,6 +11,7 @@ from dataclasses import dataclass
 class Decision:
     ok: bool
     reason: str = ""
+    code: str = ""  # a stable name for the rule that said no, for code that must tell them apart
 
     def __bool__(self) -> bool:
         return self.ok
@@ -20,5 +21,5 @@ class Decision:
         return cls(True)
 
     @classmethod
-    def deny(cls, reason: str) -> "Decision":
-        return cls(False, str(reason))
+    def deny(cls, reason: str, code: str = "") -> "Decision":
+        return cls(False, str(reason), code)

@@ -15,7 +15,7 @@ from services.members.models import (
     StaffProfile,
     Street,
 )
-from services.members.pii import blind_index
+from services.members.pii import blind_index, mask_id_number
 from services.members.validators import birth_date_of, sex_of
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -129,6 +129,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
         lambda n: make_id_number(sequence=n % 1000, birth=f"{1960 + n // 1000}0101")
     )
     id_number_index = factory.LazyAttribute(lambda o: blind_index(o.id_number))
+    id_number_masked = factory.LazyAttribute(lambda o: mask_id_number(o.id_number))
     birth_date = factory.LazyAttribute(lambda o: birth_date_of(o.id_number))
     sex = factory.LazyAttribute(lambda o: sex_of(o.id_number))
     street = factory.LazyFunction(lambda: Street.objects.get(code="XS"))

@@ -27,6 +27,7 @@ from services.applications.models import (
 )
 from services.applications.views import staff_attachment_download
 from services.applications.workflow import Role, Status
+from services.members.admin import StreetScopedAdmin
 from services.members.pii import blind_index
 from services.members.validators import normalise
 
@@ -73,13 +74,13 @@ MOVE_LABELS = {
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(StreetScopedAdmin):
     list_display = [
         "reference", "program", "applicant_name", "street", "status", "requested_amount",
         "approved_amount", "submitted_at",
     ]  # fmt: skip
     list_filter = ["status", "program", "street", ("submitted_at", admin.DateFieldListFilter)]
-    search_fields = ["=reference", "applicant__real_name"]
+    search_fields = ["=reference", "applicant__real_name", "applicant__id_number_masked"]
     fields = [
         "reference", "program", "applicant_name", "applicant_id_number", "street", "status",
         "requested_amount", "amount_reason", "approved_amount", "masked_bank_card",
@@ -91,8 +92,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     actions = ["pay_in_batch"]
     change_form_template = "admin/applications/application/change_form.html"
 
-    def get_queryset(self, request):
-        return selectors.applications_visible_to(request.user)
+    visible_to = staticmethod(selectors.applications_visible_to)
 
     def has_add_permission(self, request):
         return False
@@ -159,11 +159,12 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def _choices(self, request, application):
         roles = selectors.roles_of(request.user, application) - {Role.APPLICANT}
+        kind = application.program.workflow_kind
         choices = []
         for role in (Role.STREET_REVIEWER, Role.DISTRICT_APPROVER):
             if role not in roles:
                 continue
-            for to in workflow.moves_for(role, application.status):
+            for to in workflow.moves_for(kind, role, application.status):
                 choices.append((f"{role}:{to}", MOVE_LABELS[(role, to)]))
         return choices
 

@@ -131,7 +131,9 @@ class Move:
 
 
 def _check(application: Application, move: Move, actor) -> Decision:
-    if move.role not in workflow.allowed(application.status, move.to):
+    if move.role not in workflow.allowed(
+        application.program.workflow_kind, application.status, move.to
+    ):
         return Decision.deny(
             _("当前状态“%(status)s”下不能进行这一步。")
             % {"status": application.get_status_display()}

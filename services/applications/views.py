@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from services.applications import selectors, services, workflow
 from services.applications.forms import AttachmentForm
-from services.applications.models import Application, Attachment, AttachmentKind, Program
+from services.applications.models import Application, Attachment, Program
+from services.applications.presentation import describe_program
 from services.applications.registry import apply_url_name
 from services.applications.workflow import Role, Status
 from services.members.selectors import member_of
@@ -34,6 +35,9 @@ def program_list(request):
     programs = list(selectors.open_programs())
     for program in programs:
         program.availability = selectors.program_availability(program=program)
+        program.facts = describe_program(program)
+        url_name = apply_url_name(program.kind)
+        program.apply_url = reverse(url_name, args=[program.pk]) if url_name else None
     return render(request, "applications/program_list.html", {"programs": programs})
 
 
@@ -47,8 +51,7 @@ def program_detail(request, pk: int):
         "applications/program_detail.html",
         {
             "program": program,
-            "proof_names": [AttachmentKind(k).label for k in program.required_proofs],
-            "share_percent": format((program.param("share") * 100).normalize(), "f"),
+            "facts": describe_program(program),
             "availability": selectors.program_availability(program=program),
             "apply_url": reverse(url_name, args=[program.pk]) if url_name else None,
         },
@@ -78,7 +81,10 @@ def application_detail(request, pk: int):
             "changes": application.changes.select_related("actor"),
             "attachments": application.attachments.all(),
             "editable": application.status in workflow.EDITABLE,
-            "can_withdraw": (application.status, Status.WITHDRAWN) in workflow.TRANSITIONS,
+            "can_withdraw": Role.APPLICANT
+            in workflow.allowed(
+                application.program.workflow_kind, application.status, Status.WITHDRAWN
+            ),
             "form": AttachmentForm(),
         },
     )
@@ -116,7 +122,7 @@ def attachment_upload(request, pk: int):
             "changes": application.changes.select_related("actor"),
             "attachments": application.attachments.all(),
             "editable": application.status in workflow.EDITABLE,
-            "can_withdraw": True,
+            "can_withdraw": False,
             "form": form,
         },
         status=400,
@@ -186,5 +192,5 @@ def staff_attachment_download(request, attachment_pk: int):
     )
     visible = selectors.applications_visible_to(request.user).filter(pk=attachment.application_id)
     if not request.user.has_perm("applications.view_application") or not visible.exists():
-        raise PermissionDenied
+        raise Http404
     return serve_attachment(attachment)

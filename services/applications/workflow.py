@@ -1,6 +1,7 @@
 """The review workflow as a table.
 
-An application moves between these statuses only along the rows of ``TRANSITIONS``; each row
+An application moves between these statuses only along the rows of its program's table
+(``TWO_STAGE`` is the one there is so far, chosen by ``Program.workflow_kind``); each row
 names who may make the move:
 
 - the *applicant* saves a draft, submits it, answers "more information needed" by
@@ -31,6 +32,12 @@ class Status(models.TextChoices):
     PAID = "paid", _("已发放")
 
 
+class WorkflowKind(models.TextChoices):
+    """Which table of moves a program's applications follow."""
+
+    TWO_STAGE = "two_stage", _("两级审核（街道初审、区总复审）")
+
+
 class Role(models.TextChoices):
     APPLICANT = "applicant", _("申请人")
     STREET_REVIEWER = "street_reviewer", _("街道初审")
@@ -41,7 +48,7 @@ class Role(models.TextChoices):
 S, R = Status, Role
 
 # (from, to) -> the roles that may make the move
-TRANSITIONS: dict[tuple[str, str], set[str]] = {
+TWO_STAGE: dict[tuple[str, str], set[str]] = {
     (S.DRAFT, S.SUBMITTED): {R.APPLICANT},
     (S.DRAFT, S.WITHDRAWN): {R.APPLICANT},
     (S.SUBMITTED, S.WITHDRAWN): {R.APPLICANT},
@@ -70,9 +77,13 @@ ROLE_GROUPS = {
 }
 
 
-def allowed(from_status: str, to_status: str) -> set[str]:
-    return TRANSITIONS.get((from_status, to_status), set())
+WORKFLOWS = {WorkflowKind.TWO_STAGE: TWO_STAGE}
 
 
-def moves_for(role: str, status: str) -> list[str]:
-    return [to for (frm, to), roles in TRANSITIONS.items() if frm == status and role in roles]
+def allowed(kind: str, from_status: str, to_status: str) -> set[str]:
+    return WORKFLOWS[kind].get((from_status, to_status), set())
+
+
+def moves_for(kind: str, role: str, status: str) -> list[str]:
+    table = WORKFLOWS[kind]
+    return [to for (frm, to), roles in table.items() if frm == status and role in roles]

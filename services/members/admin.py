@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -102,6 +102,13 @@ class StreetScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return self.visible_to(request.user)
 
+    def get_object(self, request, object_id, from_field=None):
+        """An object outside the staff member's street does not exist for them: 404."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
 
 @admin.register(Member)
 class MemberAdmin(StreetScopedAdmin):
@@ -110,7 +117,7 @@ class MemberAdmin(StreetScopedAdmin):
         "employment_form", "verification_status", "membership_number",
     ]  # fmt: skip
     list_filter = ["verification_status", "employment_form", "street"]
-    search_fields = ["real_name", "=mobile", "=membership_number"]
+    search_fields = ["real_name", "=mobile", "=membership_number", "id_number_masked"]
     fields = [
         "real_name", "masked_id_number", "birth_date", "sex", "masked_mobile", "street",
         "employer_display", "grassroots_union", "employment_form", "verification_status",

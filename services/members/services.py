@@ -34,7 +34,7 @@ from services.members.models import (
     Street,
     VerificationStatus,
 )
-from services.members.pii import blind_index
+from services.members.pii import blind_index, mask_id_number
 from services.members.sms import send_sms
 from services.members.validators import birth_date_of, sex_of, validate_id_number
 
@@ -92,6 +92,7 @@ def member_register(
                 real_name=real_name.strip(),
                 id_number=id_number,
                 id_number_index=blind_index(id_number),
+                id_number_masked=mask_id_number(id_number),
                 birth_date=birth_date_of(id_number),
                 sex=sex_of(id_number),
                 mobile=mobile,

@@ -31,6 +31,18 @@ class BankCardField(forms.CharField):
         return validate_bank_card(super().clean(value))
 
 
+class TenureField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("在本区缴纳社保的月数"),
+            required=False,
+            min_value=0,
+            max_value=600,
+            help_text=_("入会不满6个月的，可填写社保缴纳月数代替（需与社保记录一致）。"),
+            **kwargs,
+        )
+
+
 class TuitionForm(forms.Form):
     school = forms.CharField(label=_("学校"), max_length=100)
     major = forms.CharField(label=_("专业"), max_length=100)
@@ -49,6 +61,7 @@ class TuitionForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     bank_card = BankCardField()
+    social_insurance_months = TenureField()
 
 
 class SkillAwardForm(forms.Form):
@@ -56,3 +69,4 @@ class SkillAwardForm(forms.Form):
     occupation = forms.CharField(label=_("职业（工种）"), max_length=100)
     certificate_number = forms.CharField(label=_("证书编号"), max_length=50)
     bank_card = BankCardField()
+    social_insurance_months = TenureField()

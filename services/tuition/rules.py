@@ -61,6 +61,8 @@ class ApplicantFacts:
     joined_on: date | None
     birth_date: date
     subsidised_this_year: bool
+    # Months of social insurance the worker declares; counts instead of membership months.
+    social_insurance_months: int | None = None
 
 
 def months_between(start: date, end: date) -> int:
@@ -72,9 +74,12 @@ def eligibility(
 ) -> Decision:
     if not facts.is_verified_member:
         return Decision.deny(_("只有已核实的工会会员可以申请，请先在“我的”页面申请入会。"))
-    if facts.joined_on is None or months_between(facts.joined_on, today) < min_membership_months:
+    member_months = months_between(facts.joined_on, today) if facts.joined_on else 0
+    if max(member_months, facts.social_insurance_months or 0) < min_membership_months:
         return Decision.deny(
-            _("入会满 %(months)s 个月才能申请。") % {"months": min_membership_months}
+            _("入会满 %(months)s 个月（或在本区缴纳社保满 %(months)s 个月）才能申请。")
+            % {"months": min_membership_months},
+            code="tenure",
         )
     age = (
         today.year

@@ -16,7 +16,9 @@ from services.tuition import rules
 from services.tuition.models import SkillAwardRequest, TuitionRequest
 
 
-def tuition_can_apply(*, member: Member, program: Program) -> Decision:
+def tuition_can_apply(
+    *, member: Member, program: Program, social_insurance_months: int | None = None
+) -> Decision:
     available = selectors.program_availability(program=program)
     if not available:
         return available
@@ -26,6 +28,7 @@ def tuition_can_apply(*, member: Member, program: Program) -> Decision:
             joined_on=member.joined_on,
             birth_date=member.birth_date,
             subsidised_this_year=selectors.subsidised_this_year(member=member, program=program),
+            social_insurance_months=social_insurance_months,
         ),
         min_membership_months=program.min_membership_months,
         min_age=program.min_age,
@@ -49,7 +52,9 @@ def tuition_amount(*, program: Program, data: dict) -> rules.Amount:
 
 
 def tuition_apply(*, member: Member, program: Program, data: dict) -> Application:
-    decision = tuition_can_apply(member=member, program=program)
+    decision = tuition_can_apply(
+        member=member, program=program, social_insurance_months=data.get("social_insurance_months")
+    )
     if not decision:
         raise ValidationError(decision.reason)
     amount = tuition_amount(program=program, data=data)

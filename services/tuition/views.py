@@ -20,12 +20,24 @@ def apply(request, pk: int):
         messages.info(request, _("请用职工账号登录后申请。"))
         return redirect("applications:program", pk=pk)
     decision = tuition_can_apply(member=member, program=program)
+    # Short membership can be made up by declared social-insurance months on the form.
+    show_form = decision or decision.code == "tenure"
     form_class = TuitionForm if program.kind == ProgramKind.TUITION else SkillAwardForm
     form = form_class(request.POST or None)
     preview = None
-    if decision and request.method == "POST" and form.is_valid():
-        preview = tuition_amount(program=program, data=form.cleaned_data)
-        if "save" in request.POST:
+    if show_form and request.method == "POST" and form.is_valid():
+        decision = tuition_can_apply(
+            member=member,
+            program=program,
+            social_insurance_months=form.cleaned_data.get("social_insurance_months"),
+        )
+        if not decision:
+            form.add_error(
+                "social_insurance_months" if decision.code == "tenure" else None, decision.reason
+            )
+        else:
+            preview = tuition_amount(program=program, data=form.cleaned_data)
+        if decision and "save" in request.POST:
             try:
                 application = tuition_apply(member=member, program=program, data=form.cleaned_data)
             except ValidationError as error:
@@ -36,5 +48,11 @@ def apply(request, pk: int):
     return render(
         request,
         "tuition/apply.html",
-        {"program": program, "form": form, "decision": decision, "preview": preview},
+        {
+            "program": program,
+            "form": form,
+            "decision": decision,
+            "show_form": show_form,
+            "preview": preview,
+        },
     )

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from services.applications.workflow import WorkflowKind
+
 
 class ProgramKind(models.TextChoices):
     """Which rule computes the amount (see services/tuition/rules.py)."""
@@ -29,6 +31,9 @@ class Program(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     batch = models.PositiveSmallIntegerField(_("批次"), default=1)
     kind = models.CharField(_("计算规则"), max_length=20, choices=ProgramKind.choices)
+    workflow_kind = models.CharField(
+        _("审核流程"), max_length=20, choices=WorkflowKind.choices, default=WorkflowKind.TWO_STAGE
+    )
     rule_params = models.JSONField(
         _("规则参数"),
         default=dict,

@@ -62,6 +62,10 @@ class Member(models.Model):
     real_name = models.CharField(_("姓名"), max_length=50)
     id_number = EncryptedCharField(_("身份证号"))
     id_number_index = models.CharField(max_length=64, unique=True, editable=False)
+    # The masked form staff see and search by (330***********123X); no more than any page shows.
+    id_number_masked = models.CharField(
+        _("身份证号（遮蔽）"), max_length=18, db_index=True, editable=False, default=""
+    )
     birth_date = models.DateField(_("出生日期"))
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     mobile = models.CharField(_("手机号"), max_length=11, unique=True)

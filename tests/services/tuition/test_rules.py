@@ -38,7 +38,7 @@ def test_share_of_tuition_up_to_the_cap():
 def test_tuition_subsidy_never_exceeds_any_limit(paid, share, cap, per_person):
     amount = tuition_subsidy(tuition_paid=paid, share=share, cap=cap, per_person_cap=per_person)
     assert amount.value <= cap and amount.value <= per_person
-    assert amount.value <= (paid * share).quantize(Decimal("0.01")) + Decimal("0.005")
+    assert amount.value <= paid * share + Decimal("0.005")  # at most rounding up half a fen
     assert amount.value == amount.value.quantize(Decimal("0.01"))
     assert amount.value >= 0
 
@@ -80,3 +80,10 @@ def test_eligibility_reasons():
 def test_months_between():
     assert months_between(date(2026, 1, 31), date(2026, 2, 28)) == 0
     assert months_between(date(2026, 1, 15), date(2026, 7, 15)) == 6
+
+
+def test_social_insurance_months_can_stand_in_for_membership_months():
+    assert not check(joined_on=date(2026, 6, 1))
+    assert check(joined_on=date(2026, 6, 1), social_insurance_months=8)
+    assert not check(joined_on=date(2026, 6, 1), social_insurance_months=5)
+    assert check(joined_on=None, is_verified_member=True, social_insurance_months=6)
