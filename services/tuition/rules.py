@@ -37,7 +37,7 @@ def tuition_subsidy(
 ) -> Amount:
     raw = (tuition_paid * share).quantize(FEN, rounding=ROUND_HALF_UP)
     limit = min(cap, per_person_cap)
-    value = min(raw, limit)
+    value = min(raw, limit).quantize(FEN)
     reason = _("实缴学费 %(paid)s 元 × %(share)s%% = %(raw)s 元") % {
         "paid": yuan(tuition_paid),
         "share": percent(share),

@@ -113,6 +113,19 @@ def test_the_whole_journey(
     assert CARD in cells
     assert PiiRevealLog.objects.filter(field="bank_card", staff=finance).count() == 1
 
+    # Masking sweep over every page of the journey: no full ID number, mobile or card.
+    pages = [
+        worker.get(detail_url), worker.get("/me/applications/"), worker.get("/me/inbox/"),
+        street.get(reverse("admin:applications_application_change", args=[application.pk])),
+        money.get(reverse("admin:applications_application_change", args=[application.pk])),
+        money.get(reverse("admin:applications_application_changelist")),
+        money.get(reverse("admin:applications_paymentbatch_change", args=[batch.pk])),
+    ]  # fmt: skip
+    for response in pages:
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert CARD not in html and member.id_number not in html and member.mobile not in html
+
     # The worker saw every step on the timeline, in the inbox and by text message.
     assert statuses(application) == [
         "draft", "submitted", "needs_info", "submitted", "in_review", "approved", "paid",

@@ -87,3 +87,11 @@ def test_social_insurance_months_can_stand_in_for_membership_months():
     assert check(joined_on=date(2026, 6, 1), social_insurance_months=8)
     assert not check(joined_on=date(2026, 6, 1), social_insurance_months=5)
     assert check(joined_on=None, is_verified_member=True, social_insurance_months=6)
+
+
+def test_amounts_always_have_two_decimal_places():
+    capped = tuition_subsidy(
+        tuition_paid=Decimal("8000"), share=Decimal("0.6"), cap=Decimal("4000"),
+        per_person_cap=Decimal("4000"),
+    )  # fmt: skip
+    assert str(capped.value) == "4000.00"
