@@ -70,7 +70,7 @@ def test_tuition_application_from_phone_to_payment(open_page, setting):
 
     worker.goto("/services/")
     worker.screenshot("services-390")
-    page.get_by_role("link", name="厂门口上大学").click()
+    page.get_by_role("link", name="厂门口上大学", exact=True).click()
     worker.screenshot("program-390")
     page.get_by_role("link", name="在线申请").click()
     page.get_by_label("学校").fill("浙江工业职业技术学院")
