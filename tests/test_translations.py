@@ -7,34 +7,70 @@ from pathlib import Path
 import pytest
 
 PO = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES" / "django.po"
-ENTRY = re.compile(
-    r'^msgid "(?P<id>(?:[^"\\]|\\.)+)"\n(?:msgid_plural "(?:[^"\\]|\\.)+"\n)?'
-    r'msgstr(?:\[0\])? "(?P<str>(?:[^"\\]|\\.)*)"',
-    re.MULTILINE,
-)
+FIELD = re.compile(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$')
 
 
-def catalogue() -> dict[str, str]:
-    text = PO.read_text(encoding="utf-8")
-    return {m["id"].replace('\\"', '"'): m["str"].replace('\\"', '"') for m in ENTRY.finditer(text)}
+def unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), text)
+
+
+def entries() -> list[dict]:
+    """Every entry of the catalogue, with continuation lines joined."""
+    found = []
+    for block in PO.read_text(encoding="utf-8").split("\n\n"):
+        fields, current = {}, None
+        for line in block.splitlines():
+            if match := FIELD.match(line):
+                current = match[1]
+                fields[current] = unescape(match[2])
+            elif line.startswith('"') and current:
+                fields[current] += unescape(line[1:-1])
+        if fields.get("msgid"):
+            found.append(fields)
+    return found
 
 
 def test_every_string_has_an_english_translation():
-    entries = catalogue()
-    assert len(entries) > 100
-    untranslated = [msgid for msgid, msgstr in entries.items() if not msgstr]
+    catalogue = entries()
+    assert len(catalogue) > 300
+    untranslated = [
+        e["msgid"] for e in catalogue if not all(v for k, v in e.items() if k.startswith("msgstr"))
+    ]
     assert untranslated == []
-    assert '#, fuzzy\nmsgid "' not in PO.read_text(encoding="utf-8")
+    assert "#, fuzzy\nmsgid" not in PO.read_text(encoding="utf-8")
+
+
+def test_format_fields_survive_translation():
+    for entry in entries():
+        wanted = sorted(re.findall(r"%\(\w+\)[sd]|%[sd]", entry["msgid"]))
+        for key, value in entry.items():
+            if key.startswith("msgstr") and "msgid_plural" not in entry:
+                assert sorted(re.findall(r"%\(\w+\)[sd]|%[sd]", value)) == wanted, entry["msgid"]
 
 
 def test_compiled_catalogue_matches_the_source():
     compiled = gettext.GNUTranslations(PO.with_suffix(".mo").open("rb"))
-    stale = [m for m, s in catalogue().items() if compiled.gettext(m) != s and "%d" not in m]
+    stale = [
+        e["msgid"]
+        for e in entries()
+        if "msgid_plural" not in e and compiled.gettext(e["msgid"]) != e["msgstr"]
+    ]
     assert stale == [], "run `make messages` to recompile locale/en"
 
 
-@pytest.mark.parametrize("url", ["/en/", "/en/reports/", "/en/reports/2023/"])
+@pytest.mark.parametrize(
+    "url", ["/en/", "/en/reports/", "/en/reports/2023/", "/en/services/", "/en/accounts/register/"]
+)
 def test_english_pages_have_no_chinese_chrome(client, report_2023, url):
     html = client.get(url).content.decode()
-    for chinese in ["跳到正文", "首页", "年度报告", "目录", "开放数据", "往年报告"]:
+    for chinese in [
+        "跳到正文",
+        "首页",
+        "年度报告",
+        "目录",
+        "开放数据",
+        "往年报告",
+        "服务项目",
+        "注册",
+    ]:
         assert f">{chinese}<" not in html

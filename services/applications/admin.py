@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from services.admin_base import ReadOnlyTabularInline, StreetScopedAdmin
 from services.applications import selectors, services, workflow
 from services.applications.exports import payment_batch_xlsx
 from services.applications.forms import ReviewForm
@@ -27,7 +28,6 @@ from services.applications.models import (
 )
 from services.applications.views import staff_attachment_download
 from services.applications.workflow import Role, Status
-from services.members.admin import StreetScopedAdmin
 from services.members.pii import blind_index
 from services.members.validators import normalise
 
@@ -52,15 +52,9 @@ class ProgramAdmin(admin.ModelAdmin):
         return selectors.budget_committed(obj)
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyTabularInline):
     model = StatusChange
-    extra = 0
-    can_delete = False
     fields = ["at", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 MOVE_LABELS = {

@@ -70,9 +70,7 @@ def application_list(request):
     )
 
 
-@never_cache
-def application_detail(request, pk: int):
-    application = _my_application(request, pk)
+def _render_detail(request, application, form, status=200):
     return render(
         request,
         "applications/application_detail.html",
@@ -85,9 +83,15 @@ def application_detail(request, pk: int):
             in workflow.allowed(
                 application.program.workflow_kind, application.status, Status.WITHDRAWN
             ),
-            "form": AttachmentForm(),
+            "form": form,
         },
+        status=status,
     )
+
+
+@never_cache
+def application_detail(request, pk: int):
+    return _render_detail(request, _my_application(request, pk), AttachmentForm())
 
 
 @require_POST
@@ -114,19 +118,7 @@ def attachment_upload(request, pk: int):
         else:
             messages.success(request, _("材料已上传。"))
             return redirect("applications:detail", pk=pk)
-    return render(
-        request,
-        "applications/application_detail.html",
-        {
-            "application": application,
-            "changes": application.changes.select_related("actor"),
-            "attachments": application.attachments.all(),
-            "editable": application.status in workflow.EDITABLE,
-            "can_withdraw": False,
-            "form": form,
-        },
-        status=400,
-    )
+    return _render_detail(request, application, form, status=400)
 
 
 def _upload_limit() -> int:

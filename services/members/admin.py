@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
+from services.admin_base import ReadOnlyAdmin, ReadOnlyTabularInline, StreetScopedAdmin
 from services.members import selectors, services
 from services.members.forms import CounterRegistrationForm, JoinDecisionForm
 from services.members.models import (
@@ -34,17 +35,6 @@ from services.members.models import (
 )
 from services.members.pii import blind_index, mask_mobile
 from services.members.validators import normalise, validate_uscc
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StaffProfileInline(admin.StackedInline):
@@ -91,27 +81,9 @@ class GrassrootsUnionAdmin(admin.ModelAdmin):
     list_select_related = ["enterprise", "street"]
 
 
-class StreetScopedAdmin(admin.ModelAdmin):
-    """Limits every view (list, change, search, autocomplete) to the staff member's street.
-
-    ``visible_to`` is the selector that gives the rows a user may see.
-    """
-
-    visible_to = staticmethod(selectors.members_visible_to)
-
-    def get_queryset(self, request):
-        return self.visible_to(request.user)
-
-    def get_object(self, request, object_id, from_field=None):
-        """An object outside the staff member's street does not exist for them: 404."""
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj
-
-
 @admin.register(Member)
 class MemberAdmin(StreetScopedAdmin):
+    visible_to = staticmethod(selectors.members_visible_to)
     list_display = [
         "real_name", "masked_mobile", "masked_id_number", "street", "employer_display",
         "employment_form", "verification_status", "membership_number",
@@ -204,19 +176,8 @@ class MemberAdmin(StreetScopedAdmin):
     def _counter_register(self, request):
         form = CounterRegistrationForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
             try:
-                member = services.member_register(
-                    mobile=data["mobile"],
-                    password=data["password1"],
-                    real_name=data["real_name"],
-                    id_number=data["id_number"],
-                    employer=data["employer_enterprise"],
-                    employer_name=data["employer"],
-                    employment_form=data["employment_form"],
-                    consent=data["consent"],
-                    registered_by=request.user,
-                )
+                member = form.save(registered_by=request.user)
             except services.AlreadyRegistered as error:
                 form.add_error(None, error)
             else:
@@ -238,15 +199,9 @@ class MemberAdmin(StreetScopedAdmin):
         return TemplateResponse(request, "admin/members/member/register.html", context)
 
 
-class JoinRequestEventInline(admin.TabularInline):
+class JoinRequestEventInline(ReadOnlyTabularInline):
     model = JoinRequestEvent
-    extra = 0
-    can_delete = False
     fields = ["at", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(JoinRequest)

@@ -100,6 +100,23 @@ class RegistrationForm(NewPasswordMixin, forms.Form):
             raise forms.ValidationError(_("该身份证号已经注册，一个身份证号只能注册一个账号。"))
         return number
 
+    def save(self, *, registered_by=None):
+        """Register the worker through the service; AlreadyRegistered if a race lost."""
+        from services.members.services import member_register
+
+        data = self.cleaned_data
+        return member_register(
+            mobile=data["mobile"],
+            password=data["password1"],
+            real_name=data["real_name"],
+            id_number=data["id_number"],
+            employer=data["employer_enterprise"],
+            employer_name=data["employer"],
+            employment_form=data["employment_form"],
+            consent=data["consent"],
+            registered_by=registered_by,
+        )
+
     def clean(self):
         data = super().clean()
         text = (data.get("employer") or "").strip()

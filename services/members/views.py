@@ -43,18 +43,8 @@ def register(request):
         return redirect("members:profile")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            member = services.member_register(
-                mobile=data["mobile"],
-                password=data["password1"],
-                real_name=data["real_name"],
-                id_number=data["id_number"],
-                employer=data["employer_enterprise"],
-                employer_name=data["employer"],
-                employment_form=data["employment_form"],
-                consent=data["consent"],
-            )
+            member = form.save()
         except services.AlreadyRegistered as error:
             form.add_error(None, error)
         else:
