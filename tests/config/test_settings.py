@@ -118,3 +118,26 @@ print(json.dumps({
     assert "'nonce-" in seen["csp"] or "script-src 'self'" in seen["csp"]
     csrf = seen["cookies"]["__Host-csrftoken"]
     assert csrf["secure"] is True and csrf["samesite"] == "Lax"
+
+
+def test_readiness_is_503_and_liveness_200_when_the_database_is_down(tmp_path):
+    code = SETUP + """
+import json, time
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+c = Client()
+start = time.monotonic()
+ready = c.get('/healthz/ready')
+took = time.monotonic() - start
+live = c.get('/healthz/live')
+print(json.dumps([ready.status_code, ready.content.decode(), live.status_code, took]))
+"""
+    # Nothing listens on port 1: the database is down.
+    env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:1/portal"}
+    result = run(code, env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    ready_status, body, live_status, took = json.loads(result.stdout.strip().splitlines()[-1])
+    assert ready_status == 503 and "Traceback" not in body and "127.0.0.1" not in body
+    assert live_status == 200
+    assert took < 5
