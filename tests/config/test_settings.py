@@ -121,7 +121,9 @@ print(json.dumps({
 
 
 def test_readiness_is_503_and_liveness_200_when_the_database_is_down(tmp_path):
-    code = SETUP + """
+    code = (
+        SETUP
+        + """
 import json, time
 from django.test import Client
 from django.test.utils import setup_test_environment
@@ -133,6 +135,7 @@ took = time.monotonic() - start
 live = c.get('/healthz/live')
 print(json.dumps([ready.status_code, ready.content.decode(), live.status_code, took]))
 """
+    )
     # Nothing listens on port 1: the database is down.
     env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:1/portal"}
     result = run(code, env, tmp_path)
