@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "services.members.middleware.ConsentMiddleware",
+    "services.members.middleware.StaffIdleTimeoutMiddleware",
     # django-axes must come last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -248,6 +249,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
+PORTAL_STAFF_IDLE_SECONDS = env.int("PORTAL_STAFF_IDLE_SECONDS", default=30 * 60)
 
 if PRODUCTION:
     # TLS ends at the reverse proxy, which sets X-Forwarded-Proto.

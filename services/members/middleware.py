@@ -35,3 +35,16 @@ class ConsentMiddleware:
             request.session[SESSION_KEY] = version
             return False
         return True
+
+
+class StaffIdleTimeoutMiddleware:
+    """Staff sessions end after PORTAL_STAFF_IDLE_SECONDS without a request (30 minutes by
+    default); every request starts the clock again. Workers keep the normal session length."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and request.user.is_staff:
+            request.session.set_expiry(settings.PORTAL_STAFF_IDLE_SECONDS)
+        return self.get_response(request)

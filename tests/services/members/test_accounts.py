@@ -254,3 +254,28 @@ def test_anonymous_sweep_is_redirected_except_public_pages(client, db):
         "/accounts/password/reset/",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_staff_sessions_end_after_thirty_idle_minutes(client, staff_groups):
+    from tests.conftest import login_staff
+    from tests.factories import street_staff
+
+    login_staff(client, street_staff("XS"))
+    client.get("/admin/")
+    assert client.session.get_expiry_age() == 1800
+
+
+def test_a_deactivated_account_fails_on_the_next_request(client, member):
+    login(client)
+    assert client.get("/me/").status_code == 200
+    member.user.is_active = False
+    member.user.save()
+    assert client.get("/me/").status_code == 302
+
+
+def test_a_post_without_csrf_token_is_refused(member):
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        "/accounts/login/", {"username": member.mobile, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 403
