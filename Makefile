@@ -52,7 +52,7 @@ node_modules/.installed: package.json package-lock.json
 
 # DATABASE_URL picks the database (SQLite in memory by default); CI runs PostgreSQL and SQLite.
 test: $(VENV)/.dev-installed node_modules/.installed
-	DJANGO_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
@@ -73,7 +73,7 @@ lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.13 --generate-hashes -o requirements-dev.lock
 
 bench: $(VENV)/.dev-installed
-	DJANGO_ENV=test $(PY) bench/report_page.py
+	$(PY) bench/report_page.py
 
 clean:
 	rm -rf $(VENV) node_modules var/static

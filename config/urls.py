@@ -10,6 +10,10 @@ from reports import views as report_views
 from services.members import views as member_views
 from services.members.forms import PortalAuthenticationForm
 
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+
 # Staff reach the admin with a password and a TOTP code from a registered device.
 admin.site.__class__ = PortalAdminSite
 
@@ -55,6 +59,6 @@ urlpatterns += i18n_patterns(
     ),
     path("me/", include("services.members.urls")),
     path("", include("services.applications.urls")),
-    path("services/", include("services.tuition.urls")),
+    path("", include("services.tuition.urls")),
     prefix_default_language=False,
 )

@@ -1,13 +1,15 @@
-"""Admin building blocks shared by the programs' admin pages."""
+"""Admin building blocks shared by every app's admin pages."""
 
 from django.contrib import admin
 from django.http import Http404
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Audit and history rows: nobody adds, edits or deletes them by hand."""
+class ReadOnlyMixin:
+    """Nobody adds, edits or deletes these rows by hand (audit and history rows, records that
+    change only through services). For a ModelAdmin or an inline alike: a read-only page has
+    no save buttons and a read-only inline no "add another" link."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -16,23 +18,24 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-
-class ReadOnlyTabularInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
     def get_readonly_fields(self, request, obj=None):
-        return self.fields
+        return self.fields or super().get_readonly_fields(request, obj)
 
-    def has_add_permission(self, request, obj=None):
-        return False
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyTabularInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
 
 
 class StreetScopedAdmin(admin.ModelAdmin):
     """Limits every view (list, change, search, autocomplete) to the staff member's street.
 
-    ``visible_to`` is the selector that gives the rows a user may see; an object outside it
-    does not exist for that user (404).
+    ``visible_to`` is the selector that gives the rows a user may see; it fails closed (a
+    street reviewer with no street sees nothing). An object outside it does not exist for
+    that user (404).
     """
 
     visible_to = None

@@ -1,22 +1,19 @@
-"""Shared fixtures. Tests run with DJANGO_ENV=test on SQLite in memory, or on the database in
-DATABASE_URL (CI runs both PostgreSQL and SQLite)."""
+"""Shared fixtures. Tests run with ``config.settings.test`` on SQLite in memory, or on the
+database in DATABASE_URL (CI runs both PostgreSQL and SQLite)."""
 
-import os
 import tomllib
 from importlib import import_module
 
-os.environ.setdefault("DJANGO_ENV", "test")
+import pytest
+from django.conf import settings
 
-import pytest  # noqa: E402
-from django.conf import settings  # noqa: E402
-
-from reports.management.commands.load_annual_report import DEFAULT_FILE  # noqa: E402
-from tests import factories  # noqa: E402
+from reports.management.commands.load_annual_report import DEFAULT_FILE
+from tests import factories
 
 
 def pytest_configure(config):
-    if not settings.TESTING:
-        raise pytest.UsageError("run the tests with DJANGO_ENV=test (make test does)")
+    if not getattr(settings, "TESTING", False):
+        raise pytest.UsageError("run the tests with config.settings.test (make test does)")
 
 
 @pytest.fixture(autouse=True)
@@ -57,15 +54,23 @@ def report_2023(db, report_2023_data):
     return report
 
 
+# Every migration that gives staff groups their permissions, in migration order.
+ROLE_MIGRATIONS = [
+    "reports.migrations.0002_report_editor_group",
+    "services.members.migrations.0003_staff_roles",
+    "services.applications.migrations.0002_role_permissions",
+    "services.applications.migrations.0007_ledger_permissions",
+]
+
+
 @pytest.fixture
 def staff_groups(db):
     """The staff groups that migrations create; a transactional test's flush removes them."""
     from django.apps import apps
 
-    import_module("reports.migrations.0002_report_editor_group").create_group(apps, None)
     import_module("services.members.migrations.0002_streets").add_streets(apps, None)
-    import_module("services.members.migrations.0003_staff_roles").create_roles(apps, None)
-    import_module("services.applications.migrations.0002_role_permissions").grant(apps, None)
+    for migration in ROLE_MIGRATIONS:
+        import_module(migration).grant_roles(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -1,25 +1,30 @@
 """How a program is described to the public: who may apply, what it pays, what to prepare."""
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from services.applications.models import AttachmentKind, Program, ProgramKind
+from services.applications.models import Program
 
 
 def describe_program(program: Program) -> dict:
-    if program.kind == ProgramKind.TUITION:
-        share = format((program.param("share") * 100).normalize(), "f")
-        pays = _("实缴学费的 %(share)s%%，每人每年最多 %(cap)s 元") % {
-            "share": share,
-            "cap": program.per_person_cap,
-        }
-    else:
-        amounts = program.rule_params.get("amounts", {})
-        pays = "；".join(f"{level} {amount} 元" for level, amount in amounts.items())
+    program_type = program.program_type
     return {
         "who": program.eligibility_text or _("工会会员"),
-        "pays": pays,
-        "proofs": [str(AttachmentKind(k).label) for k in program.required_proofs],
+        "pays": program_type.describe(program) if program_type else "",
+        "proofs": [program_type.proof_label(k) for k in program.required_proofs]
+        if program_type
+        else [],
         "opens": timezone.localtime(program.opens_at),
         "closes": timezone.localtime(program.closes_at),
     }
+
+
+def apply_url(program: Program, application=None) -> str | None:
+    """The program type's page to apply, or to change the given draft."""
+    program_type = program.program_type
+    if program_type is None:
+        return None
+    if application is not None:
+        return reverse(program_type.edit_url_name, args=[application.pk])
+    return reverse(program_type.apply_url_name, args=[program.pk])

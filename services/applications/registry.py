@@ -1,12 +1,85 @@
-"""Which app runs which kind of program. Each program app registers its kinds in its
-``AppConfig.ready()``, so the shared pages can link to the right application form."""
+"""Program types, registered by the apps that run them.
 
-_APPLY_URLS: dict[str, str] = {}
+The shared machinery names no program. A program app (``services/tuition``, later courses,
+mutual aid, hardship) describes each kind of program it runs as a ``ProgramType`` and
+registers it in its ``AppConfig.ready()``. The shared pages, the admin and the engine ask the
+registry: which workflow an application follows, which proofs it takes, how to check the
+staff's rule parameters, what to show staff and the worker about an application, whether a
+worker may hold one application per program batch or many. Adding a program therefore needs
+no change, and no migration, of ``services/applications``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from services.applications.engine import Workflow
+from services.decisions import Decision
 
 
-def register_kind(kind: str, apply_url_name: str) -> None:
-    _APPLY_URLS[kind] = apply_url_name
+def _no_check(application) -> Decision:
+    return Decision.allow()
 
 
-def apply_url_name(kind: str) -> str | None:
-    return _APPLY_URLS.get(kind)
+@dataclass(frozen=True)
+class ProgramType:
+    """What a kind of program is.
+
+    - ``workflow``: the table of steps its applications follow.
+    - ``apply_url_name``: the URL name of the apply page, reversed with the program's pk;
+      ``edit_url_name`` the page that edits a draft, reversed with the application's pk.
+    - ``proof_kinds``: code → label of the proofs a worker may upload.
+    - ``validate_params(rule_params) -> rule_params``: raises ``ValidationError`` with a
+      message staff can act on; the admin refuses to save a program that fails it.
+    - ``describe(program) -> str``: what the program pays, in words, for the public pages.
+    - ``details(application) -> [(label, value)]``: what the worker declared, shown to staff on
+      the review page and to the worker on their application.
+    - ``decision_guard(application) -> Decision``: the program's own rules checked again when
+      the money is decided (under the ledger's locks), such as "not subsidised this year".
+    - ``one_per_batch``: a worker holds at most one application per program batch (tuition);
+      ``False`` allows many (mutual-aid claims).
+    """
+
+    kind: str
+    label: str
+    workflow: Workflow
+    apply_url_name: str
+    edit_url_name: str
+    proof_kinds: dict[str, str]
+    validate_params: Callable[[dict], dict]
+    describe: Callable[[object], str]
+    details: Callable[[object], list[tuple[str, str]]]
+    decision_guard: Callable[[object], Decision] = _no_check
+    one_per_batch: bool = True
+    params_help: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def proof_label(self, code: str) -> str:
+        return str(self.proof_kinds.get(code, code))
+
+
+_TYPES: dict[str, ProgramType] = {}
+
+
+def register_program_type(program_type: ProgramType) -> ProgramType:
+    if program_type.kind in _TYPES and _TYPES[program_type.kind] is not program_type:
+        raise ValueError(f"program type {program_type.kind!r} is registered twice")
+    _TYPES[program_type.kind] = program_type
+    return program_type
+
+
+def unregister_program_type(kind: str) -> None:
+    """For tests that define a program type of their own."""
+    _TYPES.pop(kind, None)
+
+
+def program_type(kind: str) -> ProgramType | None:
+    return _TYPES.get(kind)
+
+
+def program_types() -> list[ProgramType]:
+    return list(_TYPES.values())
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """The choices of ``Program.kind``: a callable, so a new type needs no migration."""
+    return [(t.kind, t.label) for t in _TYPES.values()]

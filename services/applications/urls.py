@@ -17,5 +17,10 @@ urlpatterns = [
         views.attachment_download,
         name="file",
     ),
+    path(
+        "me/applications/<int:pk>/files/<int:attachment_pk>/delete/",
+        views.attachment_delete,
+        name="file_delete",
+    ),
     path("me/inbox/", views.inbox, name="inbox"),
 ]

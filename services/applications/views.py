@@ -2,21 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from services.applications import selectors, services, workflow
+from services.applications import engine, ledger, selectors, services
 from services.applications.forms import AttachmentForm
 from services.applications.models import Application, Attachment, Program
-from services.applications.presentation import describe_program
-from services.applications.registry import apply_url_name
-from services.applications.workflow import Role, Status
+from services.applications.presentation import apply_url, describe_program
 from services.members.selectors import member_of
 
 
@@ -25,7 +22,8 @@ def _my_application(request, pk) -> Application:
     if member is None:
         raise Http404
     return get_object_or_404(
-        Application.objects.select_related("program").filter(applicant=member), pk=pk
+        Application.objects.select_related("program", "applicant").filter(applicant=member),
+        pk=pk,
     )
 
 
@@ -36,8 +34,7 @@ def program_list(request):
     for program in programs:
         program.availability = selectors.program_availability(program=program)
         program.facts = describe_program(program)
-        url_name = apply_url_name(program.kind)
-        program.apply_url = reverse(url_name, args=[program.pk]) if url_name else None
+        program.apply_url = apply_url(program)
     return render(request, "applications/program_list.html", {"programs": programs})
 
 
@@ -45,7 +42,6 @@ def program_list(request):
 @require_safe
 def program_detail(request, pk: int):
     program = get_object_or_404(Program, pk=pk)
-    url_name = apply_url_name(program.kind)
     return render(
         request,
         "applications/program_detail.html",
@@ -53,7 +49,7 @@ def program_detail(request, pk: int):
             "program": program,
             "facts": describe_program(program),
             "availability": selectors.program_availability(program=program),
-            "apply_url": reverse(url_name, args=[program.pk]) if url_name else None,
+            "apply_url": apply_url(program),
         },
     )
 
@@ -71,18 +67,33 @@ def application_list(request):
 
 
 def _render_detail(request, application, form, status=200):
+    steps = {row.name: row for row, _role in engine.steps_for(request.user, application)}
+    program_type = application.program.program_type
+    attachments = list(application.attachments.all())
+    for attachment in attachments:
+        attachment.can_delete = services.attachment_can_delete(
+            attachment=attachment, actor=request.user
+        )
     return render(
         request,
         "applications/application_detail.html",
         {
             "application": application,
-            "changes": application.changes.select_related("actor"),
-            "attachments": application.attachments.all(),
-            "editable": application.status in workflow.EDITABLE,
-            "can_withdraw": Role.APPLICANT
-            in workflow.allowed(
-                application.program.workflow_kind, application.status, Status.WITHDRAWN
+            "details": program_type.details(application),
+            "changes": engine.history(application),
+            "attachments": attachments,
+            "required_proofs": [
+                program_type.proof_label(k) for k in application.program.required_proofs
+            ],
+            "editable": application.status in application.workflow.editable,
+            "submit_step": steps.get("submit") or steps.get("resubmit"),
+            "can_withdraw": "withdraw" in steps,
+            "edit_url": (
+                apply_url(application.program, application=application)
+                if application.status == application.workflow.initial
+                else None
             ),
+            "entry": ledger.entry_for(application),
             "form": form,
         },
         status=status,
@@ -91,64 +102,78 @@ def _render_detail(request, application, form, status=200):
 
 @never_cache
 def application_detail(request, pk: int):
-    return _render_detail(request, _my_application(request, pk), AttachmentForm())
+    application = _my_application(request, pk)
+    return _render_detail(request, application, AttachmentForm(application=application))
 
 
 @require_POST
 def attachment_upload(request, pk: int):
     application = _my_application(request, pk)
-    if application.status not in workflow.EDITABLE:
+    if application.status not in application.workflow.editable:
         messages.error(request, _("申请已提交，现在不能再上传材料。"))
         return redirect("applications:detail", pk=pk)
-    limit = _upload_limit()
-    if int(request.META.get("CONTENT_LENGTH") or 0) > limit + 65536:
-        # Refused before the body is read: a 50 MB file is not streamed to disk first.
-        return HttpResponse(_("文件太大，每个文件不能超过 10 MB。"), status=413)
-    form = AttachmentForm(request.POST, request.FILES)
+    form = AttachmentForm(request.POST, request.FILES, application=application)
     if form.is_valid():
         try:
             services.attachment_add(
                 application=application,
-                member=application.applicant,
+                actor=request.user,
                 kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["file"],
             )
         except ValidationError as error:
-            form.add_error("file", error)
+            form.add_error("file" if error.code != "kind" else "kind", error)
         else:
             messages.success(request, _("材料已上传。"))
             return redirect("applications:detail", pk=pk)
     return _render_detail(request, application, form, status=400)
 
 
-def _upload_limit() -> int:
-    from django.conf import settings
-
-    return settings.PORTAL_UPLOAD_MAX_BYTES
+@require_POST
+def attachment_delete(request, pk: int, attachment_pk: int):
+    application = _my_application(request, pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    try:
+        services.attachment_delete(attachment=attachment, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("材料“%(name)s”已删除。") % {"name": attachment.original_name})
+    return redirect("applications:detail", pk=pk)
 
 
 @require_POST
 def application_submit(request, pk: int):
-    return _applicant_move(request, pk, Status.SUBMITTED, _("申请已提交。"))
-
-
-@require_POST
-def application_withdraw(request, pk: int):
-    return _applicant_move(request, pk, Status.WITHDRAWN, _("申请已撤回。"))
-
-
-def _applicant_move(request, pk, to, done):
     application = _my_application(request, pk)
+    step = "resubmit" if application.status == "needs_info" else "submit"
     decision = services.application_transition(
-        application=application,
-        actor=request.user,
-        move=services.Move(to, Role.APPLICANT, note=request.POST.get("note", "")),
+        application=application, actor=request.user, step=step
     )
     if decision:
-        messages.success(request, done)
+        messages.success(request, _("申请已提交。"))
     else:
         messages.error(request, decision.reason)
     return redirect("applications:detail", pk=pk)
+
+
+@never_cache
+def application_withdraw(request, pk: int):
+    """GET asks the worker to confirm; POST withdraws."""
+    application = _my_application(request, pk)
+    if request.method == "POST":
+        decision = services.application_transition(
+            application=application, actor=request.user, step="withdraw",
+            note=request.POST.get("note", ""),
+        )  # fmt: skip
+        if decision:
+            messages.success(request, _("申请已撤回。"))
+        else:
+            messages.error(request, decision.reason)
+        return redirect("applications:detail", pk=pk)
+    if "withdraw" not in {row.name for row, _role in engine.steps_for(request.user, application)}:
+        messages.info(request, _("这份申请现在不能撤回。"))
+        return redirect("applications:detail", pk=pk)
+    return render(request, "applications/application_withdraw.html", {"application": application})
 
 
 @never_cache
@@ -158,8 +183,12 @@ def attachment_download(request, pk: int, attachment_pk: int):
 
 
 def serve_attachment(attachment: Attachment):
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
     response = FileResponse(
-        attachment.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
@@ -171,7 +200,7 @@ def serve_attachment(attachment: Attachment):
 
 @never_cache
 def inbox(request):
-    notifications = request.user.notifications.select_related("application")[:100]
+    notifications = list(request.user.notifications.all()[:100])
     response = render(request, "applications/inbox.html", {"notifications": notifications})
     request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     return response
@@ -179,10 +208,10 @@ def inbox(request):
 
 def staff_attachment_download(request, attachment_pk: int):
     """For the admin: the proof, if the staff member may see its application."""
+    if not request.user.has_perm("applications.view_application"):
+        raise PermissionDenied
     attachment = get_object_or_404(
-        Attachment.objects.select_related("application"), pk=attachment_pk
+        selectors.attachments_visible_to(request.user).select_related("application"),
+        pk=attachment_pk,
     )
-    visible = selectors.applications_visible_to(request.user).filter(pk=attachment.application_id)
-    if not request.user.has_perm("applications.view_application") or not visible.exists():
-        raise Http404
     return serve_attachment(attachment)

@@ -18,23 +18,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
-from services.admin_base import ReadOnlyAdmin, ReadOnlyTabularInline, StreetScopedAdmin
+from services.admin_base import ReadOnlyAdmin, ReadOnlyMixin, StreetScopedAdmin
+from services.applications.admin.history import StatusChangeInline
 from services.members import selectors, services
+from services.members.admin_search import PiiSearchMixin
 from services.members.forms import CounterRegistrationForm, JoinDecisionForm
 from services.members.models import (
     ConsentRecord,
     Enterprise,
     GrassrootsUnion,
     JoinRequest,
-    JoinRequestEvent,
     Member,
     PiiRevealLog,
     StaffProfile,
     Street,
     User,
 )
-from services.members.pii import blind_index, mask_mobile
-from services.members.validators import normalise, validate_uscc
+from services.members.net import client_ip
+from services.members.pii import mask_mobile
+from services.members.validators import validate_uscc
 
 
 class StaffProfileInline(admin.StackedInline):
@@ -82,20 +84,19 @@ class GrassrootsUnionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(StreetScopedAdmin):
+class MemberAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
     visible_to = staticmethod(selectors.members_visible_to)
     list_display = [
         "real_name", "masked_mobile", "masked_id_number", "street", "employer_display",
         "employment_form", "verification_status", "membership_number",
     ]  # fmt: skip
     list_filter = ["verification_status", "employment_form", "street"]
-    search_fields = ["real_name", "=mobile", "=membership_number", "id_number_masked"]
+    search_fields = ["real_name", "=membership_number", "id_number_masked"]
     fields = [
         "real_name", "masked_id_number", "birth_date", "sex", "masked_mobile", "street",
         "employer_display", "grassroots_union", "employment_form", "verification_status",
-        "membership_number", "joined_on", "registered_by", "created_at",
+        "membership_number", "joined_on", "bank_card_display", "registered_by", "created_at",
     ]  # fmt: skip
-    readonly_fields = fields
     change_form_template = "admin/members/member/change_form.html"
     change_list_template = "admin/members/member/change_list.html"
 
@@ -111,34 +112,16 @@ class MemberAdmin(StreetScopedAdmin):
     def employer_display(self, obj):
         return obj.employer_display
 
-    def changelist_view(self, request, extra_context=None):
-        """An ID number typed into the search box is swapped for its blind index at once, so
-        the number never stays in an address, the page or the browser's history."""
-        term = normalise(request.GET.get("q", ""))
-        if len(term) == 18 and term[:17].isdigit():
-            query = request.GET.copy()
-            query.pop("q")
-            query["id_index"] = blind_index(term)
-            return redirect(f"{request.path}?{query.urlencode()}")
-        if "id_index" in request.GET:
-            request.GET = request.GET.copy()
-            request.member_id_index = request.GET.pop("id_index")[0]
-        return super().changelist_view(request, extra_context)
-
-    def get_search_results(self, request, queryset, search_term):
-        index = getattr(request, "member_id_index", None)
-        if index:
-            queryset = queryset.filter(id_number_index=index)
-        return super().get_search_results(request, queryset, search_term)
-
-    def has_add_permission(self, request):
-        return False  # workers register themselves, or staff use 代办注册
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    @admin.display(description=gettext_lazy("收款银行卡"))
+    def bank_card_display(self, obj):
+        if not obj.bank_card_index:
+            return "—"
+        others = selectors.members_sharing_card(obj).count()
+        if others:
+            return _("%(card)s（注意：另有 %(n)s 名职工登记了同一张卡）") % {
+                "card": obj.masked_bank_card, "n": others,
+            }  # fmt: skip
+        return obj.masked_bank_card
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -155,7 +138,7 @@ class MemberAdmin(StreetScopedAdmin):
         if not request.user.has_perm("members.reveal_member_pii"):
             raise PermissionDenied
         id_number = services.member_reveal_id_number(
-            staff=request.user, member=member, ip_address=request.META.get("REMOTE_ADDR")
+            actor=request.user, member=member, ip_address=client_ip(request)
         )
         context = {
             **self.admin_site.each_context(request),
@@ -199,33 +182,22 @@ class MemberAdmin(StreetScopedAdmin):
         return TemplateResponse(request, "admin/members/member/register.html", context)
 
 
-class JoinRequestEventInline(ReadOnlyTabularInline):
-    model = JoinRequestEvent
-    fields = ["at", "from_status", "to_status", "actor", "note"]
-
-
 @admin.register(JoinRequest)
-class JoinRequestAdmin(StreetScopedAdmin):
+class JoinRequestAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
     list_display = [
         "member", "street", "grassroots_union", "employment_form", "status", "submitted_at"
     ]  # fmt: skip
     list_filter = ["status", "street", "employment_form"]
-    search_fields = ["member__real_name", "=member__mobile"]
+    search_fields = ["member__real_name", "member__id_number_masked"]
+    pii_search_path = "member__"
     fields = [
         "member", "street", "grassroots_union", "employment_form", "employer_text", "status",
         "decision_note", "decided_by", "submitted_at", "decided_at",
     ]  # fmt: skip
-    readonly_fields = fields
-    inlines = [JoinRequestEventInline]
+    inlines = [StatusChangeInline]
     change_form_template = "admin/members/joinrequest/change_form.html"
 
     visible_to = staticmethod(selectors.join_requests_visible_to)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -236,7 +208,7 @@ class JoinRequestAdmin(StreetScopedAdmin):
 
     def decide_view(self, request, pk):
         join_request = get_object_or_404(self.get_queryset(request), pk=pk)
-        allowed = services.join_request_can_decide(staff=request.user, join_request=join_request)
+        allowed = services.join_request_can_decide(actor=request.user, join_request=join_request)
         if not allowed:
             self.message_user(request, allowed.reason, messages.ERROR)
             return redirect("admin:members_joinrequest_change", pk)
@@ -249,7 +221,7 @@ class JoinRequestAdmin(StreetScopedAdmin):
         if request.method == "POST" and form.is_valid():
             decision = services.join_request_decide(
                 join_request=join_request,
-                staff=request.user,
+                actor=request.user,
                 approve=form.cleaned_data["decision"] == "approve",
                 note=form.cleaned_data["note"],
                 grassroots_union=form.cleaned_data["grassroots_union"],

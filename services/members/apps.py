@@ -8,3 +8,6 @@ class MembersConfig(AppConfig):
     name = "services.members"
     label = "members"
     verbose_name = _("会员与组织")
+
+    def ready(self):
+        from services.members import workflow  # noqa: F401  (registers the joining table)

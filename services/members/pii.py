@@ -56,7 +56,7 @@ class EncryptedCharField(models.TextField):
     """A text column holding a Fernet token; Python code sees the plain value."""
 
     def from_db_value(self, value, expression, connection):
-        return None if value is None else decrypt(value)
+        return value if value in (None, "") else decrypt(value)
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)

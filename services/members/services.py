@@ -1,9 +1,9 @@
 """Every write about members goes through these functions.
 
 Registration creates the login, the member record and the consent record in one
-transaction. Joining the union is a small workflow: a request is submitted, then approved or
-rejected by staff of its street, with an event row for every change; approval issues the
-membership number from a per-year counter locked for the purpose.
+transaction. Joining the union is a small workflow (``workflow.py``) on the shared engine: a
+request is submitted, then approved or rejected by staff of its street; approval issues the
+membership number.
 """
 
 import secrets
@@ -12,31 +12,34 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from services.applications.engine import application_transition, record_start, steps_for
 from services.decisions import Decision
-from services.members import selectors
 from services.members.models import (
     ConsentRecord,
     EmploymentForm,
     Enterprise,
     GrassrootsUnion,
     JoinRequest,
-    JoinRequestEvent,
     JoinStatus,
     Member,
-    MembershipCounter,
     PiiRevealLog,
     SmsCode,
     Street,
-    VerificationStatus,
+    User,
 )
 from services.members.pii import blind_index, mask_id_number
 from services.members.sms import send_sms
-from services.members.validators import birth_date_of, sex_of, validate_id_number
+from services.members.validators import (
+    birth_date_of,
+    sex_of,
+    validate_bank_card,
+    validate_id_number,
+)
 
 CONSENT_PURPOSE = "处理身份证号等敏感个人信息，用于会员身份核验和申请服务"
 SMS_CODE_MINUTES = 10
@@ -123,14 +126,26 @@ def member_change_mobile(*, member: Member, password: str, new_mobile: str) -> D
     return Decision.allow()
 
 
-def member_reveal_id_number(*, staff, member: Member, ip_address: str | None) -> str:
+def member_reveal_id_number(*, actor: User, member: Member, ip_address: str | None) -> str:
     """The full ID number for staff with the permission; every reveal is logged."""
-    if not staff.has_perm("members.reveal_member_pii"):
-        raise PermissionError("no permission to reveal personal data")
+    if not actor.has_perm("members.reveal_member_pii"):
+        raise PermissionDenied(_("您没有查看完整身份证号的权限。"))
     PiiRevealLog.objects.create(
-        staff=staff, member=member, field="id_number", ip_address=ip_address
+        staff=actor, member=member, field="id_number", ip_address=ip_address
     )
     return member.id_number
+
+
+def member_set_bank_card(*, member: Member, card: str, actor: User) -> Member:
+    """The card every payment to this worker goes to (checked by Luhn, stored encrypted)."""
+    if actor.pk != member.user_id and not actor.has_perm("members.change_member"):
+        raise PermissionDenied(_("只有职工本人可以更换收款银行卡。"))
+    number = validate_bank_card(card)
+    member.bank_card = number
+    member.bank_card_index = blind_index(f"card:{number}")
+    member.bank_card_last4 = number[-4:]
+    member.save(update_fields=["bank_card", "bank_card_index", "bank_card_last4"])
+    return member
 
 
 # -- one-time codes by text message ------------------------------------------------------------
@@ -185,32 +200,31 @@ def password_reset_with_code(*, mobile: str, code: str, new_password: str) -> De
 
 # -- joining the union ---------------------------------------------------------------------------
 
-JOIN_TRANSITIONS = {
-    JoinStatus.SUBMITTED: {JoinStatus.APPROVED, JoinStatus.REJECTED, JoinStatus.WITHDRAWN},
-}
-
 
 def join_request_can_submit(*, member: Member) -> Decision:
     if member.is_member:
         return Decision.deny(
-            _("您已经是工会会员，会员号 %(number)s。") % {"number": member.membership_number}
+            _("您已经是工会会员，会员号 %(number)s。") % {"number": member.membership_number},
+            code="already_member",
         )
     if member.join_requests.filter(status=JoinStatus.SUBMITTED).exists():
-        return Decision.deny(_("您已有一份待审核的入会申请。"))
+        return Decision.deny(_("您已有一份待审核的入会申请。"), code="pending")
     return Decision.allow()
 
 
 def join_request_submit(
     *,
     member: Member,
+    actor: User,
     street: Street,
     grassroots_union: GrassrootsUnion | None,
     employment_form: str,
     employer_text: str,
 ) -> JoinRequest:
+    """The worker's request; their record changes only if it is approved."""
     decision = join_request_can_submit(member=member)
     if not decision:
-        raise ValidationError(decision.reason)
+        raise ValidationError(decision.reason, code=decision.code)
     try:
         with transaction.atomic():
             join_request = JoinRequest.objects.create(
@@ -220,114 +234,40 @@ def join_request_submit(
                 employment_form=employment_form,
                 employer_text=employer_text.strip(),
             )
-            member.employment_form = employment_form
-            if not member.street_id:
-                member.street = street
-            member.save(update_fields=["employment_form", "street"])
-            JoinRequestEvent.objects.create(
-                join_request=join_request, to_status=JoinStatus.SUBMITTED, actor=member.user
-            )
+            record_start(application=join_request, actor=actor)
     except IntegrityError as error:
-        raise ValidationError(_("您已有一份待审核的入会申请。")) from error
+        raise ValidationError(_("您已有一份待审核的入会申请。"), code="pending") from error
     return join_request
 
 
-def join_request_can_decide(*, staff, join_request: JoinRequest) -> Decision:
-    if not staff.has_perm("members.change_joinrequest"):
-        return Decision.deny(_("您没有审核入会申请的权限。"))
-    street = selectors.staff_street(staff)
-    if street and join_request.street_id != street.pk:
-        return Decision.deny(_("这份申请不属于您所在的街道。"))
-    if join_request.member.user_id == staff.pk:
-        return Decision.deny(_("不能审核自己的申请。"))
+def join_request_can_decide(*, actor: User, join_request: JoinRequest) -> Decision:
+    steps = [row.name for row, _role in steps_for(actor, join_request)]
+    if "approve" in steps or "reject" in steps:
+        return Decision.allow()
     if join_request.status != JoinStatus.SUBMITTED:
-        return Decision.deny(_("这份申请已经处理过了。"))
-    return Decision.allow()
-
-
-def _next_membership_number(year: int) -> str:
-    counter, _created = MembershipCounter.objects.select_for_update().get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"QT{year}{counter.last:06d}"
-
-
-def _transition(join_request, *, to, actor, note=""):
-    if to not in JOIN_TRANSITIONS.get(join_request.status, set()):
-        raise ValidationError(_("这份申请不能从当前状态变为该状态。"))
-    JoinRequestEvent.objects.create(
-        join_request=join_request,
-        from_status=join_request.status,
-        to_status=to,
-        actor=actor,
-        note=note,
-    )
-    join_request.status = to
+        return Decision.deny(_("这份申请已经处理过了。"), code="decided")
+    if join_request.member.user_id == actor.pk:
+        return Decision.deny(_("不能审核自己的申请。"), code="self_review")
+    return Decision.deny(_("您没有审核这份入会申请的权限。"), code="no_role")
 
 
 def join_request_decide(
     *,
     join_request: JoinRequest,
-    staff,
+    actor: User,
     approve: bool,
     note: str = "",
     grassroots_union: GrassrootsUnion | None = None,
 ) -> Decision:
     """Approve (issuing the membership number) or reject (with a reason) a join request."""
-    with transaction.atomic():
-        join_request = (
-            JoinRequest.objects.select_for_update()
-            .select_related("member", "member__user")
-            .get(pk=join_request.pk)
-        )
-        decision = join_request_can_decide(staff=staff, join_request=join_request)
-        if not decision:
-            return decision
-        if not approve and not note.strip():
-            return Decision.deny(_("不批准时请写明原因，职工会看到这段说明。"))
-        union = grassroots_union or join_request.grassroots_union
-        if approve and union is None:
-            return Decision.deny(_("请为职工选择一个基层工会。"))
-        now = timezone.now()
-        _transition(
-            join_request,
-            to=JoinStatus.APPROVED if approve else JoinStatus.REJECTED,
-            actor=staff,
-            note=note.strip(),
-        )
-        join_request.decision_note = note.strip()
-        join_request.decided_by = staff
-        join_request.decided_at = now
-        join_request.grassroots_union = union
-        join_request.save()
-        member = join_request.member
-        if approve:
-            member.membership_number = _next_membership_number(timezone.localdate(now).year)
-            member.verification_status = VerificationStatus.VERIFIED
-            member.joined_on = timezone.localdate(now)
-            member.grassroots_union = union
-            member.save(
-                update_fields=[
-                    "membership_number", "verification_status", "joined_on", "grassroots_union"
-                ]
-            )  # fmt: skip
-            text = _("【钱塘区总工会】您的入会申请已批准，会员号 %(number)s。") % {
-                "number": member.membership_number
-            }
-        else:
-            text = _("【钱塘区总工会】您的入会申请未获批准，请登录查看原因。")
-        mobile = member.mobile
-        transaction.on_commit(lambda: send_sms(mobile, text))
-    return Decision.allow()
+    return application_transition(
+        application=join_request,
+        actor=actor,
+        step="approve" if approve else "reject",
+        note=note,
+        data={"grassroots_union": grassroots_union},
+    )
 
 
-def join_request_withdraw(*, join_request: JoinRequest, member: Member) -> Decision:
-    with transaction.atomic():
-        join_request = JoinRequest.objects.select_for_update().get(
-            pk=join_request.pk, member=member
-        )
-        if join_request.status != JoinStatus.SUBMITTED:
-            return Decision.deny(_("这份申请已经处理过，不能撤回。"))
-        _transition(join_request, to=JoinStatus.WITHDRAWN, actor=member.user)
-        join_request.save(update_fields=["status"])
-    return Decision.allow()
+def join_request_withdraw(*, join_request: JoinRequest, actor: User) -> Decision:
+    return application_transition(application=join_request, actor=actor, step="withdraw")

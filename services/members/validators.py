@@ -11,7 +11,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from stdnum import numdb
+from stdnum import luhn, numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidComponent
 
@@ -86,3 +86,13 @@ def validate_uscc(value: str) -> str:
     if not uscc.is_valid(code):
         raise ValidationError(_("统一社会信用代码校验位不正确。"), code="checksum")
     return code
+
+
+def validate_bank_card(value: str) -> str:
+    """A debit card number: 16 to 19 digits passing the Luhn check; spaces and dashes go."""
+    number = re.sub(r"[\s-]", "", normalise(value))
+    if not number.isdigit() or not 16 <= len(number) <= 19:
+        raise ValidationError(_("银行卡号应为16到19位数字。"), code="card_length")
+    if not luhn.is_valid(number):
+        raise ValidationError(_("银行卡号校验不通过，请核对每一位数字。"), code="card_checksum")
+    return number

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from services.applications.engine import history
 from services.members import selectors, services
 from services.members.forms import (
     JoinRequestForm,
@@ -182,6 +183,7 @@ def join_create(request):
         data = form.cleaned_data
         join_request = services.join_request_submit(
             member=member,
+            actor=request.user,
             street=data["street"],
             grassroots_union=data["grassroots_union"],
             employment_form=data["employment_form"],
@@ -199,7 +201,7 @@ def join_detail(request, pk: int):
     return render(
         request,
         "members/join_detail.html",
-        {"join_request": join_request, "events": join_request.events.all()},
+        {"join_request": join_request, "events": history(join_request)},
     )
 
 
@@ -207,7 +209,7 @@ def join_detail(request, pk: int):
 def join_withdraw(request, pk: int):
     member = _member_or_404(request)
     join_request = get_object_or_404(member.join_requests, pk=pk)
-    decision = services.join_request_withdraw(join_request=join_request, member=member)
+    decision = services.join_request_withdraw(join_request=join_request, actor=request.user)
     if decision:
         messages.info(request, _("入会申请已撤回。"))
     else:

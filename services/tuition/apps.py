@@ -10,7 +10,8 @@ class TuitionConfig(AppConfig):
     verbose_name = _("学历与技能补助")
 
     def ready(self):
-        from services.applications.registry import register_kind
+        from services.applications.registry import register_program_type
+        from services.tuition.types import SKILL_AWARD, TUITION
 
-        register_kind("tuition", "tuition:apply")
-        register_kind("skill_award", "tuition:apply")
+        register_program_type(TUITION)
+        register_program_type(SKILL_AWARD)

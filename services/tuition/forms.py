@@ -1,20 +1,9 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from stdnum import luhn
 
-from services.members.validators import normalise
+from services.forms import AmountField
+from services.members.validators import validate_bank_card
 from services.tuition.models import SkillLevel, StudyLevel
-
-
-def validate_bank_card(value: str) -> str:
-    number = re.sub(r"[\s-]", "", normalise(value))
-    if not number.isdigit() or not 16 <= len(number) <= 19:
-        raise forms.ValidationError(_("银行卡号应为16到19位数字。"))
-    if not luhn.is_valid(number):
-        raise forms.ValidationError(_("银行卡号校验不通过，请核对每一位数字。"))
-    return number
 
 
 class BankCardField(forms.CharField):
@@ -28,7 +17,8 @@ class BankCardField(forms.CharField):
         )
 
     def clean(self, value):
-        return validate_bank_card(super().clean(value))
+        value = super().clean(value)
+        return validate_bank_card(value) if value else value
 
 
 class TenureField(forms.IntegerField):
@@ -41,32 +31,56 @@ class TenureField(forms.IntegerField):
             help_text=_("入会不满6个月的，可填写社保缴纳月数代替（需与社保记录一致）。"),
             **kwargs,
         )
+        self.widget.attrs.update({"inputmode": "numeric"})
 
 
-class TuitionForm(forms.Form):
+class ApplyForm(forms.Form):
+    """The program's details plus the payee card. A worker whose card is already on record
+    may leave the card empty (their card stays); otherwise it is required."""
+
+    bank_card = BankCardField(required=False)
+    social_insurance_months = TenureField()
+
+    def __init__(self, *args, card_on_file: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.card_on_file = card_on_file
+        if card_on_file:
+            self.fields["bank_card"].help_text = _(
+                "已登记的收款卡：%(card)s。不更换请留空；填写新卡号即更换。"
+            ) % {"card": card_on_file}
+        else:
+            self.fields["bank_card"].required = True
+        # The card last: the program's own details come first.
+        self.order_fields([*[n for n in self.fields if n != "bank_card"], "bank_card"])
+
+
+class TuitionForm(ApplyForm):
     school = forms.CharField(label=_("学校"), max_length=100)
     major = forms.CharField(label=_("专业"), max_length=100)
     level = forms.ChoiceField(label=_("层次"), choices=StudyLevel.choices)
     academic_year = forms.RegexField(
         label=_("学年"),
         regex=r"^20\d\d-20\d\d$",
+        max_length=9,
         error_messages={"invalid": _("请按“2026-2027”的格式填写学年。")},
     )
-    tuition_paid = forms.DecimalField(
-        label=_("实际缴纳学费（元）"),
-        min_value=1,
-        max_value=200000,
-        decimal_places=2,
-        error_messages={"invalid": _("请填写数字金额，例如 6800 或 6800.50。")},
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
-    bank_card = BankCardField()
-    social_insurance_months = TenureField()
+    tuition_paid = AmountField(label=_("实际缴纳学费（元）"), min_value=1, max_value=200000)
 
 
-class SkillAwardForm(forms.Form):
+class SkillAwardForm(ApplyForm):
     level = forms.ChoiceField(label=_("证书上的技能等级"), choices=SkillLevel.choices)
     occupation = forms.CharField(label=_("职业（工种）"), max_length=100)
     certificate_number = forms.CharField(label=_("证书编号"), max_length=50)
-    bank_card = BankCardField()
-    social_insurance_months = TenureField()
+
+
+def form_class_for(program):
+    return TuitionForm if program.kind == "tuition" else SkillAwardForm
+
+
+def initial_from(application) -> dict:
+    """A draft's details as the form's starting values (the card is never sent back)."""
+    details = getattr(application, "tuition", None) or getattr(application, "skill", None)
+    if details is None:
+        return {}
+    names = [f.name for f in details._meta.fields if f.name not in {"id", "application"}]
+    return {name: getattr(details, name) for name in names}

@@ -38,6 +38,9 @@ class TuitionRequest(models.Model):
     tuition_paid = models.DecimalField(
         _("实际缴纳学费（元）"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    social_insurance_months = models.PositiveSmallIntegerField(
+        _("申报的社保缴纳月数"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("学历补助信息")
@@ -54,6 +57,9 @@ class SkillAwardRequest(models.Model):
     level = models.CharField(_("技能等级"), max_length=10, choices=SkillLevel.choices)
     occupation = models.CharField(_("职业（工种）"), max_length=100)
     certificate_number = models.CharField(_("证书编号"), max_length=50)
+    social_insurance_months = models.PositiveSmallIntegerField(
+        _("申报的社保缴纳月数"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("技能奖励信息")

@@ -8,7 +8,7 @@ from datetime import datetime, time
 
 from django.utils import timezone
 
-from services.applications.models import Program, ProgramKind
+from services.applications.models import Program
 
 SKILL_AMOUNTS = {"高级工": "1000", "技师": "2000", "高级技师": "3000"}
 
@@ -16,7 +16,7 @@ PROGRAMS = [
     {
         "code": "CMK",
         "name": "厂门口上大学",
-        "kind": ProgramKind.TUITION,
+        "kind": "tuition",
         "description": "资助会员在家门口、厂门口读专科：按实际缴纳学费的一定比例补助，有年度上限。",
         "eligibility_text": "已核实的工会会员，入会满6个月，年满18周岁，本年度未获本项目补助。",
         "rule_params": {"share": "0.6", "cap": "4000"},
@@ -28,7 +28,7 @@ PROGRAMS = [
     {
         "code": "QXYM",
         "name": "全总“求学圆梦行动”学历补助",
-        "kind": ProgramKind.TUITION,
+        "kind": "tuition",
         "description": "全国总工会“求学圆梦行动”，补助会员提升学历的学费。",
         "eligibility_text": "已核实的工会会员，入会满6个月，年满18周岁。",
         "rule_params": {"share": "0.5", "cap": "3000"},
@@ -39,7 +39,7 @@ PROGRAMS = [
     {
         "code": "XL",
         "name": "省总“双提升”学历补助",
-        "kind": ProgramKind.TUITION,
+        "kind": "tuition",
         "description": "浙江省总工会“双提升”行动学历提升补助。",
         "eligibility_text": "已核实的工会会员，入会满6个月，年满18周岁。",
         "rule_params": {"share": "0.5", "cap": "2000"},
@@ -50,7 +50,7 @@ PROGRAMS = [
     {
         "code": "JN",
         "name": "省总“双提升”技能补助",
-        "kind": ProgramKind.SKILL_AWARD,
+        "kind": "skill_award",
         "description": "浙江省总工会“双提升”行动技能提升补助，按新取得的职业技能等级证书定额补助。",
         "eligibility_text": "已核实的工会会员，本年度取得职业技能等级证书。",
         "rule_params": {
@@ -63,7 +63,7 @@ PROGRAMS = [
     {
         "code": "RC",
         "name": "市总新时代技能人才奖励",
-        "kind": ProgramKind.SKILL_AWARD,
+        "kind": "skill_award",
         "description": "杭州市总工会新时代技能人才奖励，按证书上的最高等级每年奖励一次。",
         "eligibility_text": "已核实的工会会员，持有高级工及以上职业技能等级证书。",
         "rule_params": {"amounts": SKILL_AMOUNTS},

@@ -13,18 +13,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from services.decisions import Decision
-
-FEN = Decimal("0.01")
+from services.money import FEN, yuan
 
 
 @dataclass(frozen=True)
 class Amount:
     value: Decimal
     reason: str
-
-
-def yuan(value: Decimal) -> str:
-    return f"{value.quantize(FEN):,.2f}"
 
 
 def percent(share: Decimal) -> str:
@@ -73,7 +68,9 @@ def eligibility(
     *, facts: ApplicantFacts, min_membership_months: int, min_age: int, today: date
 ) -> Decision:
     if not facts.is_verified_member:
-        return Decision.deny(_("只有已核实的工会会员可以申请，请先在“我的”页面申请入会。"))
+        return Decision.deny(
+            _("只有已核实的工会会员可以申请，请先在“我的”页面申请入会。"), code="not_member"
+        )
     member_months = months_between(facts.joined_on, today) if facts.joined_on else 0
     if max(member_months, facts.social_insurance_months or 0) < min_membership_months:
         return Decision.deny(
@@ -87,7 +84,7 @@ def eligibility(
         - ((today.month, today.day) < (facts.birth_date.month, facts.birth_date.day))
     )
     if age < min_age:
-        return Decision.deny(_("年满 %(age)s 周岁才能申请。") % {"age": min_age})
+        return Decision.deny(_("年满 %(age)s 周岁才能申请。") % {"age": min_age}, code="age")
     if facts.subsidised_this_year:
-        return Decision.deny(_("您今年已经获得过本项目的补助。"))
+        return Decision.deny(_("您今年已经获得过本项目的补助。"), code="already_paid_this_year")
     return Decision.allow()

@@ -1,17 +1,21 @@
-"""Applying to a tuition or skill program: eligibility, the amount by the program's rule,
-then a draft application with its details, all in one transaction."""
+"""Applying to a tuition or skill program: eligibility with its reasons, the amount by the
+program's rule, then a draft application with its details (or the draft changed), in one
+transaction."""
 
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from services.applications import selectors
-from services.applications.models import Application, Program, ProgramKind
-from services.applications.services import application_create
+from services.applications.ledger import member_year_total
+from services.applications.models import Application, Program
+from services.applications.services import application_create, application_update
 from services.decisions import Decision
-from services.members.models import Member
+from services.members.models import Member, User
+from services.members.services import member_set_bank_card
 from services.tuition import rules
 from services.tuition.models import SkillAwardRequest, TuitionRequest
 
@@ -19,15 +23,32 @@ from services.tuition.models import SkillAwardRequest, TuitionRequest
 def tuition_can_apply(
     *, member: Member, program: Program, social_insurance_months: int | None = None
 ) -> Decision:
+    """Whether the worker may apply, and if not, why (told before they fill in a form)."""
     available = selectors.program_availability(program=program)
     if not available:
         return available
+    earlier = selectors.earlier_application(member=member, program=program)
+    if earlier is not None:
+        if earlier.status == "rejected":
+            return Decision.deny(
+                _("您在本批次的申请（%(ref)s）未通过，本批次不能再次申请。")
+                % {"ref": earlier.reference},
+                code="rejected_before",
+            )
+        return Decision.deny(
+            _("您已经申请过本批次（%(ref)s，%(status)s），请在“我的申请”中查看。")
+            % {"ref": earlier.reference, "status": earlier.status_label},
+            code="already_applied",
+        )
     return rules.eligibility(
         facts=rules.ApplicantFacts(
             is_verified_member=member.is_member,
             joined_on=member.joined_on,
             birth_date=member.birth_date,
-            subsidised_this_year=selectors.subsidised_this_year(member=member, program=program),
+            subsidised_this_year=member_year_total(
+                member=member, program_code=program.code, year=program.year
+            )
+            > 0,
             social_insurance_months=social_insurance_months,
         ),
         min_membership_months=program.min_membership_months,
@@ -37,51 +58,72 @@ def tuition_can_apply(
 
 
 def tuition_amount(*, program: Program, data: dict) -> rules.Amount:
-    if program.kind == ProgramKind.TUITION:
+    """What the rule gives for these details; a program whose parameters are wrong says so
+    instead of failing."""
+    params = program.rule_params or {}
+    try:
+        params = program.program_type.validate_params(params)
+    except ValidationError:
+        return rules.Amount(Decimal("0.00"), _("本项目的计算参数设置有误，请联系区总工会。"))
+    if program.kind == "tuition":
         return rules.tuition_subsidy(
             tuition_paid=Decimal(data["tuition_paid"]),
-            share=program.param("share", "0.6"),
-            cap=program.param("cap", program.per_person_cap),
+            share=Decimal(params["share"]),
+            cap=Decimal(params["cap"]),
             per_person_cap=program.per_person_cap,
         )
     return rules.skill_award(
-        level=data["level"],
-        amounts=program.rule_params.get("amounts", {}),
-        per_person_cap=program.per_person_cap,
+        level=data["level"], amounts=params["amounts"], per_person_cap=program.per_person_cap
     )
 
 
-def tuition_apply(*, member: Member, program: Program, data: dict) -> Application:
+def _details(program: Program, data: dict) -> dict:
+    if program.kind == "tuition":
+        fields = ["school", "major", "level", "academic_year", "tuition_paid"]
+    else:
+        fields = ["level", "occupation", "certificate_number"]
+    return {
+        **{name: data[name] for name in fields},
+        "social_insurance_months": data.get("social_insurance_months"),
+    }
+
+
+def tuition_apply(*, member: Member, program: Program, data: dict, actor: User) -> Application:
     decision = tuition_can_apply(
         member=member, program=program, social_insurance_months=data.get("social_insurance_months")
     )
     if not decision:
-        raise ValidationError(decision.reason)
+        raise ValidationError(decision.reason, code=decision.code or "not_eligible")
     amount = tuition_amount(program=program, data=data)
     if amount.value <= 0:
-        raise ValidationError(amount.reason)
+        raise ValidationError(amount.reason, code="no_amount")
     with transaction.atomic():
+        if data.get("bank_card"):
+            member_set_bank_card(member=member, card=data["bank_card"], actor=actor)
+        elif not member.bank_card:
+            raise ValidationError(_("请填写收款银行卡号。"), code="bank_card_required")
         application = application_create(
-            program=program,
-            applicant=member,
-            bank_card=data["bank_card"],
-            requested_amount=amount.value,
-            reason=amount.reason,
-        )
-        if program.kind == ProgramKind.TUITION:
-            TuitionRequest.objects.create(
-                application=application,
-                school=data["school"],
-                major=data["major"],
-                level=data["level"],
-                academic_year=data["academic_year"],
-                tuition_paid=data["tuition_paid"],
-            )
-        else:
-            SkillAwardRequest.objects.create(
-                application=application,
-                level=data["level"],
-                occupation=data["occupation"],
-                certificate_number=data["certificate_number"],
-            )
+            program=program, applicant=member, requested_amount=amount.value,
+            reason=amount.reason, actor=actor,
+        )  # fmt: skip
+        model = TuitionRequest if program.kind == "tuition" else SkillAwardRequest
+        model.objects.create(application=application, **_details(program, data))
+    return application
+
+
+def tuition_update(*, application: Application, data: dict, actor: User) -> Application:
+    """The worker changes a draft: its details, and the amount the rule now gives."""
+    program = application.program
+    amount = tuition_amount(program=program, data=data)
+    if amount.value <= 0:
+        raise ValidationError(amount.reason, code="no_amount")
+    with transaction.atomic():
+        application_update(
+            application=application, requested_amount=amount.value, reason=amount.reason,
+            actor=actor,
+        )  # fmt: skip
+        if data.get("bank_card"):
+            member_set_bank_card(member=application.applicant, card=data["bank_card"], actor=actor)
+        model = TuitionRequest if program.kind == "tuition" else SkillAwardRequest
+        model.objects.filter(application=application).update(**_details(program, data))
     return application

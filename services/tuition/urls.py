@@ -4,4 +4,7 @@ from services.tuition import views
 
 app_name = "tuition"
 
-urlpatterns = [path("<int:pk>/apply/", views.apply, name="apply")]
+urlpatterns = [
+    path("services/<int:pk>/apply/", views.apply, name="apply"),
+    path("me/applications/<int:pk>/edit/", views.edit, name="edit"),
+]

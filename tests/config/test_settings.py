@@ -27,7 +27,8 @@ def run(code_or_args, env_overrides, tmp_path):
 
 
 SETUP = (
-    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()\n"
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.base';"
+    " django.setup()\n"
 )
 
 

@@ -193,7 +193,13 @@ def test_restore_needs_post(editor_client, report_2023):
     url = reverse(
         "admin:reports_annualreport_revision_restore", args=[report_2023.pk, first.number]
     )
-    assert editor_client.get(url).status_code == 405
+    count = report_2023.revisions.count()
+    response = editor_client.get(url)
+    # Opened with GET, the POST-only address leads back to the revision it belongs to.
+    assert response.status_code == 302
+    assert response["Location"] == url.removesuffix("restore/")
+    assert report_2023.revisions.count() == count
+    assert editor_client.put(url).status_code == 405
 
 
 def test_revisions_are_read_only_even_for_a_superuser(client, report_2023):

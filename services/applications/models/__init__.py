@@ -1,16 +1,19 @@
-"""Programs and the applications workers make to them (DESIGN §4)."""
+"""Programs, the applications workers make to them, their audit trail and the money ledger
+(DESIGN §4)."""
 
-from services.applications.models.applications import (
-    Application,
-    Attachment,
-    AttachmentKind,
-    Notification,
+from services.applications.models.applications import Application, Attachment
+from services.applications.models.audit import Notification, StatusChange
+from services.applications.models.ledger import (
+    LIVE,
+    LedgerEntry,
+    LedgerEvent,
+    LedgerStatus,
     PaymentBatch,
-    StatusChange,
+    PaymentLine,
 )
-from services.applications.models.programs import Program, ProgramKind, ReferenceCounter
+from services.applications.models.programs import Program, ReferenceCounter
 
 __all__ = [
-    "Application", "Attachment", "AttachmentKind", "Notification", "PaymentBatch", "Program",
-    "ProgramKind", "ReferenceCounter", "StatusChange",
+    "LIVE", "Application", "Attachment", "LedgerEntry", "LedgerEvent", "LedgerStatus",
+    "Notification", "PaymentBatch", "PaymentLine", "Program", "ReferenceCounter", "StatusChange",
 ]  # fmt: skip

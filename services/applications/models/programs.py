@@ -1,6 +1,8 @@
 """A ``Program`` is one year's (or batch's) run of a scheme the report describes, such as
 厂门口上大学 2026: its dates, budget, per-person cap, the parameters of its amount rule and the
-proofs a worker must upload. Staff manage programs in the admin."""
+proofs a worker must upload. Staff manage programs in the admin. Its ``kind`` names a
+registered program type (``registry.py``), which brings the workflow, the proof kinds and the
+check of the rule parameters."""
 
 from decimal import Decimal
 
@@ -9,14 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from services.applications.workflow import WorkflowKind
-
-
-class ProgramKind(models.TextChoices):
-    """Which rule computes the amount (see services/tuition/rules.py)."""
-
-    TUITION = "tuition", _("学费按比例补助（有上限）")
-    SKILL_AWARD = "skill_award", _("按技能等级定额奖励")
+from services.applications.registry import kind_choices, program_type
 
 
 class Program(models.Model):
@@ -30,16 +25,8 @@ class Program(models.Model):
     eligibility_text = models.TextField(_("申请条件（公开说明）"), blank=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     batch = models.PositiveSmallIntegerField(_("批次"), default=1)
-    kind = models.CharField(_("计算规则"), max_length=20, choices=ProgramKind.choices)
-    workflow_kind = models.CharField(
-        _("审核流程"), max_length=20, choices=WorkflowKind.choices, default=WorkflowKind.TWO_STAGE
-    )
-    rule_params = models.JSONField(
-        _("规则参数"),
-        default=dict,
-        blank=True,
-        help_text=_('学费：{"share": "0.6", "cap": "4000"}；技能：{"amounts": {"高级工": "1000"}}'),
-    )
+    kind = models.CharField(_("项目类型"), max_length=20, choices=kind_choices)
+    rule_params = models.JSONField(_("规则参数"), default=dict, blank=True)
     required_proofs = models.JSONField(
         _("必须上传的材料"), default=list, blank=True, help_text=_('例如 ["admission", "receipt"]')
     )
@@ -49,7 +36,11 @@ class Program(models.Model):
         _("总预算（元）"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
     per_person_cap = models.DecimalField(
-        _("每人上限（元）"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+        _("每人每年上限（元）"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("同一项目同一年度各批次合计，按资金台账计算。"),
     )
     max_applications = models.PositiveIntegerField(
         _("名额"), null=True, blank=True, help_text=_("不填则不限名额。")
@@ -72,6 +63,15 @@ class Program(models.Model):
     @property
     def is_open(self) -> bool:
         return self.opens_at <= timezone.now() <= self.closes_at
+
+    @property
+    def program_type(self):
+        """The registered type; None for a kind no installed app runs any more."""
+        return program_type(self.kind)
+
+    @property
+    def workflow(self):
+        return self.program_type.workflow
 
     def param(self, name: str, default="0") -> Decimal:
         return Decimal(str(self.rule_params.get(name, default)))

@@ -9,57 +9,42 @@
   permission to reveal full ID numbers.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-VIEW_ORG = [
-    ("members", "view_street"), ("members", "view_enterprise"),
-    ("members", "view_grassrootsunion"),
-]  # fmt: skip
+from services.roles import grant
+
+VIEW_ORG = ["members.view_street", "members.view_enterprise", "members.view_grassrootsunion"]
 REVIEW = [
-    ("members", "view_member"), ("members", "add_member"),
-    ("members", "view_joinrequest"), ("members", "change_joinrequest"),
-    ("members", "view_joinrequestevent"),
+    "members.view_member", "members.add_member", "members.view_joinrequest",
+    "members.change_joinrequest",
 ]  # fmt: skip
 ROLES = {
     "街道初审员": VIEW_ORG + REVIEW,
     "区总复审员": VIEW_ORG
     + REVIEW
     + [
-        ("members", "add_enterprise"), ("members", "change_enterprise"),
-        ("members", "add_grassrootsunion"), ("members", "change_grassrootsunion"),
+        "members.add_enterprise", "members.change_enterprise",
+        "members.add_grassrootsunion", "members.change_grassrootsunion",
     ],  # fmt: skip
-    "财务": VIEW_ORG + [("members", "view_member")],
+    "财务": [*VIEW_ORG, "members.view_member"],
     "系统管理员": VIEW_ORG
     + [
-        ("members", "view_member"), ("members", "reveal_member_pii"),
-        ("members", "view_user"), ("members", "add_user"), ("members", "change_user"),
-        ("members", "view_staffprofile"), ("members", "add_staffprofile"),
-        ("members", "change_staffprofile"), ("members", "delete_staffprofile"),
-        ("members", "view_consentrecord"), ("members", "view_piireveallog"),
-        ("auth", "view_group"),
-        ("otp_totp", "view_totpdevice"), ("otp_totp", "add_totpdevice"),
-        ("otp_totp", "change_totpdevice"), ("otp_totp", "delete_totpdevice"),
-        ("axes", "view_accessattempt"), ("axes", "delete_accessattempt"),
-        ("axes", "view_accesslog"), ("axes", "view_accessfailurelog"),
+        "members.view_member", "members.reveal_member_pii",
+        "members.view_user", "members.add_user", "members.change_user",
+        "members.view_staffprofile", "members.add_staffprofile",
+        "members.change_staffprofile", "members.delete_staffprofile",
+        "members.view_consentrecord", "members.view_piireveallog",
+        "auth.view_group",
+        "otp_totp.view_totpdevice", "otp_totp.add_totpdevice",
+        "otp_totp.change_totpdevice", "otp_totp.delete_totpdevice",
+        "axes.view_accessattempt", "axes.delete_accessattempt",
+        "axes.view_accesslog", "axes.view_accessfailurelog",
     ],  # fmt: skip
 }
 
 
-def create_roles(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, wanted in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        permissions = [
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in wanted
-        ]
-        group.permissions.set(permissions)
+def grant_roles(apps, schema_editor):
+    grant(apps, ROLES, replace=True)
 
 
 def remove_roles(apps, schema_editor):
@@ -73,4 +58,4 @@ class Migration(migrations.Migration):
         ("otp_totp", "0003_add_timestamps"),
         ("axes", "0009_add_session_hash"),
     ]
-    operations = [migrations.RunPython(create_roles, remove_roles)]
+    operations = [migrations.RunPython(grant_roles, remove_roles)]

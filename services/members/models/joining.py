@@ -1,7 +1,14 @@
-"""Joining the union online (入会申请)."""
+"""Joining the union online (入会申请).
+
+A join request is an application in the engine's sense: it follows its own small workflow
+(``services/members/workflow.py``) through the same ``application_transition`` as every
+program, and its history is ``StatusChange`` rows like theirs.
+"""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from services.members.models.organisation import GrassrootsUnion, Street
@@ -20,8 +27,8 @@ class JoinStatus(models.TextChoices):
 class JoinRequest(models.Model):
     """A worker asks to join a grassroots union (or to be placed in one) online.
 
-    Staff of the street concerned decide; approval makes the worker a member and issues the
-    membership number. Every change is a ``JoinRequestEvent``.
+    Staff of the street concerned decide; approval makes the worker a member, issues the
+    membership number and only then writes the employment details into the worker's record.
     """
 
     member = models.ForeignKey(
@@ -53,6 +60,8 @@ class JoinRequest(models.Model):
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
 
+    changes = GenericRelation("applications.StatusChange", related_query_name="join_request")
+
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = _("入会申请")
@@ -69,32 +78,31 @@ class JoinRequest(models.Model):
     def __str__(self):
         return f"{self.member} {self.get_status_display()}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("members:join_detail", args=[self.pk])
 
-class JoinRequestEvent(models.Model):
-    """The audit trail of a join request; the worker's timeline is read from it too."""
+    # -- what the workflow engine asks of an application ------------------------------------
 
-    join_request = models.ForeignKey(
-        JoinRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("入会申请")
-    )
-    from_status = models.CharField(_("原状态"), max_length=10, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=10, choices=JoinStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    @property
+    def workflow(self):
+        from services.members.workflow import JOINING
 
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = _("入会申请记录")
-        verbose_name_plural = _("入会申请记录")
+        return JOINING
 
-    def __str__(self):
-        return f"{self.from_status} → {self.to_status}"
+    @property
+    def owner_user_id(self) -> int:
+        return self.member.user_id
+
+    @property
+    def reference(self) -> str:
+        return f"RH-{self.pk:06d}"
+
+    @property
+    def audit_amount(self):
+        return None
+
+    def message_params(self) -> dict:
+        return {"number": self.member.membership_number or ""}
 
 
 class MembershipCounter(models.Model):

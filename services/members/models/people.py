@@ -3,14 +3,29 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.members.models.organisation import Enterprise, GrassrootsUnion, Street
-from services.members.pii import EncryptedCharField, mask_id_number, mask_mobile, mask_name
+from services.members.pii import (
+    EncryptedCharField,
+    mask_card,
+    mask_id_number,
+    mask_mobile,
+    mask_name,
+)
 
 
 class User(AbstractUser):
-    """A login. Workers sign in with their mobile number as username; staff with a name."""
+    """A login. Workers sign in with their mobile number as username; staff with a name.
+
+    ``language`` is the one the worker last used the portal in: messages sent to them (text
+    messages, e-mail) are translated into it when they are sent.
+    """
+
+    language = models.CharField(
+        _("语言"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -116,7 +131,12 @@ class Member(models.Model):
         related_name="+",
         verbose_name=_("代办人"),
     )
-    created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("注册时间"), auto_now_add=True, db_index=True)
+    # The payee card of every payment to this worker: encrypted, found by a blind index (the
+    # same card on two members is flagged to staff), shown by its last four digits.
+    bank_card = EncryptedCharField(_("收款银行卡号"), blank=True, default="")
+    bank_card_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    bank_card_last4 = models.CharField(_("银行卡尾号"), max_length=4, blank=True, editable=False)
 
     objects = MemberQuerySet.as_manager()
 
@@ -136,6 +156,10 @@ class Member(models.Model):
     @property
     def masked_mobile(self) -> str:
         return mask_mobile(self.mobile)
+
+    @property
+    def masked_bank_card(self) -> str:
+        return mask_card(self.bank_card_last4)
 
     @property
     def is_member(self) -> bool:
@@ -200,7 +224,7 @@ class ConsentRecord(models.Model):
         verbose_name_plural = _("同意记录")
 
     def __str__(self):
-        return f"v{self.notice_version} {self.granted_at:%Y-%m-%d}"
+        return f"v{self.notice_version} {timezone.localtime(self.granted_at):%Y-%m-%d}"
 
 
 class PiiRevealLog(models.Model):
@@ -212,7 +236,10 @@ class PiiRevealLog(models.Model):
         related_name="+",
         verbose_name=_("查看人"),
     )
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, verbose_name=_("职工"))
+    # Empty for a search by a full number that found nobody (still logged).
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("职工")
+    )
     field = models.CharField(_("字段"), max_length=50)
     ip_address = models.GenericIPAddressField(_("来源地址"), null=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -223,7 +250,7 @@ class PiiRevealLog(models.Model):
         verbose_name_plural = _("敏感信息查看记录")
 
     def __str__(self):
-        return f"{self.staff} {self.field} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.staff} {self.field} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class SmsCode(models.Model):
@@ -241,4 +268,4 @@ class SmsCode(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.purpose} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"

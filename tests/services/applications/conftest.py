@@ -5,8 +5,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from services.applications.models import Program, ProgramKind
+from services.applications.engine import application_transition
+from services.applications.models import Program
+from services.applications.services import application_create, attachment_add
 from services.members.models import VerificationStatus
+from services.members.services import member_set_bank_card
 from tests.conftest import login_staff
 from tests.factories import TEST_PASSWORD, MemberFactory, street_staff
 
@@ -23,7 +26,7 @@ def program(db):
         code="CMK",
         name="厂门口上大学",
         year=now.year,
-        kind=ProgramKind.TUITION,
+        kind="tuition",
         rule_params={"share": "0.6", "cap": "4000"},
         required_proofs=["admission", "receipt"],
         opens_at=now - timedelta(days=1),
@@ -33,13 +36,54 @@ def program(db):
     )
 
 
+CARD = "6222021234567890128"  # passes the Luhn check
+
+
 def make_eligible(**kwargs):
-    return MemberFactory(
+    member = MemberFactory(
         verification_status=VerificationStatus.VERIFIED,
         joined_on=timezone.localdate() - timedelta(days=400),
         membership_number=f"QT2025{MemberFactory._meta.model.objects.count() + 1:06d}",
         **kwargs,
     )
+    return member_set_bank_card(member=member, card=CARD, actor=member.user)
+
+
+def draft(program, member, amount="3000"):
+    """A draft application made through the service, as the apply page would."""
+    return application_create(
+        program=program, applicant=member, requested_amount=Decimal(amount), reason="test",
+        actor=member.user,
+    )  # fmt: skip
+
+
+def with_proofs(application, kinds=("admission", "receipt")):
+    member = application.applicant
+    for kind in kinds:
+        attachment_add(
+            application=application, actor=member.user, kind=kind, upload=pdf(kind, kind)
+        )
+    return application
+
+
+def take(application, actor, step, **kwargs):
+    """Take a workflow step; asserts nothing (returns the Decision)."""
+    return application_transition(application=application, actor=actor, step=step, **kwargs)
+
+
+def submitted(program, member, amount="3000"):
+    application = with_proofs(draft(program, member, amount))
+    assert take(application, member.user, "submit")
+    return application
+
+
+def approved(program, member, reviewer, approver, amount="3000"):
+    application = submitted(program, member, amount)
+    assert take(application, reviewer, "recommend")
+    decision = take(application, approver, "approve")
+    assert decision, decision.reason
+    application.refresh_from_db()
+    return application
 
 
 @pytest.fixture

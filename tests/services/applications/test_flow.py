@@ -7,11 +7,15 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from services.applications.models import Application, Notification, PaymentBatch, StatusChange
+from services.applications.models import (
+    Application,
+    LedgerEntry,
+    Notification,
+    PaymentBatch,
+    StatusChange,
+)
 from services.members.models import PiiRevealLog
-from tests.services.applications.conftest import pdf
-
-CARD = "6222021234567890128"  # passes the Luhn check
+from tests.services.applications.conftest import CARD, pdf
 
 APPLY = {
     "school": "浙江工业职业技术学院",
@@ -24,7 +28,7 @@ APPLY = {
 
 
 def statuses(application):
-    return list(application.changes.values_list("to_status", flat=True))
+    return list(application.changes.order_by("at", "id").values_list("to_status", flat=True))
 
 
 def test_the_whole_journey(
@@ -34,7 +38,7 @@ def test_the_whole_journey(
     # The worker sees what the rule gives before saving anything.
     preview = worker.post(f"/services/{program.pk}/apply/", {**APPLY, "preview": "1"})
     html = preview.content.decode()
-    assert "3000.00 元" in html and "5,000.00 元 × 60% = 3,000.00 元" in html
+    assert "3,000.00 元" in html and "5,000.00 元 × 60% = 3,000.00 元" in html
     assert not Application.objects.exists()
 
     saved = worker.post(f"/services/{program.pk}/apply/", {**APPLY, "save": "1"})
@@ -43,6 +47,8 @@ def test_the_whole_journey(
     assert re.fullmatch(rf"QT-CMK-{program.year}-000001", application.reference)
     assert application.status == "draft" and application.requested_amount == Decimal("3000.00")
     assert application.tuition.school == "浙江工业职业技术学院"
+    application.applicant.refresh_from_db()
+    assert application.applicant.bank_card == CARD  # the payee card lives on the member
 
     detail_url = f"/me/applications/{application.pk}/"
     refused = worker.post(detail_url + "submit/", follow=True)
@@ -61,12 +67,14 @@ def test_the_whole_journey(
     street = staff_client(reviewer)
     review_url = reverse("admin:applications_application_review", args=[application.pk])
     page = street.get(review_url).content.decode()
-    assert "剩余 100000.00 元" in page
+    assert "剩余 100,000.00 元" in page
     assert "admission.pdf" in page
+    # The reviewer sees what the worker declared.
+    for declared in ["浙江工业职业技术学院", "机电一体化", "2026-2027", "5,000.00 元"]:
+        assert declared in page
+    assert 'name="amount"' not in page  # the street's steps take no amount
     with django_capture_on_commit_callbacks(execute=True):
-        street.post(
-            review_url, {"move": "street_reviewer:needs_info", "note": "请补充学费收据原件"}
-        )
+        street.post(review_url, {"step": "ask_info", "note": "请补充学费收据原件"})
     application.refresh_from_db()
     assert application.status == "needs_info"
     assert "请补充学费收据原件" in worker.get(detail_url).content.decode()
@@ -74,32 +82,36 @@ def test_the_whole_journey(
     worker.post(detail_url + "upload/", {"kind": "receipt", "file": pdf("收据原件.pdf", "c")})
     with django_capture_on_commit_callbacks(execute=True):
         worker.post(detail_url + "submit/")
-        street.post(review_url, {"move": "street_reviewer:in_review"})
+        street.post(review_url, {"step": "recommend"})
     application.refresh_from_db()
     assert application.status == "in_review" and application.recommended_by == reviewer
 
     district = staff_client(approver)
-    too_much = district.post(
-        review_url, {"move": "district_approver:approved", "approved_amount": "3500"}
-    )
-    assert "不能超过按规则计算的金额" in too_much.content.decode()
+    assert 'name="amount"' in district.get(review_url).content.decode()
+    over_cap = district.post(review_url, {"step": "approve", "amount": "4500", "note": "x"})
+    assert "超过每人每年上限" in over_cap.content.decode()
+    unexplained = district.post(review_url, {"step": "approve", "amount": "3500"})
+    assert "请在说明中写明原因" in unexplained.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        district.post(review_url, {"move": "district_approver:approved", "approved_amount": "3000"})
+        district.post(review_url, {"step": "approve", "amount": "3000"})
     application.refresh_from_db()
     assert application.status == "approved" and application.approved_amount == Decimal("3000.00")
+    entry = LedgerEntry.objects.get()
+    assert entry.status == "reserved" and entry.amount == Decimal("3000.00")
 
     money = staff_client(finance)
     with django_capture_on_commit_callbacks(execute=True):
         response = money.post(
             reverse("admin:applications_application_changelist"),
-            {"action": "pay_in_batch", "_selected_action": [application.pk]},
+            {"action": "build_payment_batch", "_selected_action": [application.pk]},
         )
     batch = PaymentBatch.objects.get()
     assert response["Location"] == reverse(
         "admin:applications_paymentbatch_change", args=[batch.pk]
     )
     application.refresh_from_db()
-    assert application.status == "paid" and application.payment_batch == batch
+    assert application.status == "approved"  # not paid until the bank says so
+    assert batch.reference == f"PAY-{batch.created_at.year}-000001"
 
     export = money.get(reverse("admin:applications_paymentbatch_export", args=[batch.pk]))
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -112,6 +124,16 @@ def test_the_whole_journey(
     cells = zipfile.ZipFile(io.BytesIO(revealed.content)).read("xl/sharedStrings.xml").decode()
     assert CARD in cells
     assert PiiRevealLog.objects.filter(field="bank_card", staff=finance).count() == 1
+
+    line = batch.lines.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        money.post(
+            reverse("admin:applications_paymentbatch_results", args=[batch.pk]),
+            {f"line-{line.pk}-result": "paid", f"line-{line.pk}-note": ""},
+        )
+    application.refresh_from_db()
+    batch.refresh_from_db()
+    assert application.status == "paid" and batch.status == "closed"
 
     # Masking sweep over every page of the journey: no full ID number, mobile or card.
     pages = [
@@ -135,7 +157,7 @@ def test_the_whole_journey(
         assert words in timeline
     inbox = worker.get("/me/inbox/").content.decode()
     assert Notification.objects.filter(user=member.user).count() == 6
-    assert "补助 3000.00 元已发放" in inbox
+    assert "补助 3,000.00 元已发放" in inbox
     assert len([m for m in sms_outbox if m[0] == member.mobile]) == 6
     assert StatusChange.objects.filter(application=application).count() == 7
 

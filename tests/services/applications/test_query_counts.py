@@ -1,13 +1,10 @@
 """Staff lists issue a fixed number of queries however many rows they show."""
 
-from decimal import Decimal
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from services.applications.services import application_create
-from tests.services.applications.conftest import make_eligible
+from tests.services.applications.conftest import draft, make_eligible
 
 
 def count_queries(client, url):
@@ -19,10 +16,7 @@ def count_queries(client, url):
 def add_applications(program, start, count):
     for index in range(start, start + count):
         member = make_eligible(mobile=f"1330000{index:04d}")
-        application_create(
-            program=program, applicant=member, bank_card="6222021234567890128",
-            requested_amount=Decimal("100"), reason="",
-        )  # fmt: skip
+        draft(program, member, "100")
 
 
 def test_application_and_member_lists_do_not_grow_with_rows(program, approver, staff_client):

@@ -7,17 +7,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from services.applications.models import Attachment
-from services.applications.services import application_create
 from services.applications.uploads import clean_filename
+from tests.services.applications import conftest as helpers
 from tests.services.applications.conftest import pdf
 
 
 @pytest.fixture
 def draft(program, member):
-    return application_create(
-        program=program, applicant=member, bank_card="6222021234567890128",
-        requested_amount=1000, reason="test",
-    )  # fmt: skip
+    return helpers.draft(program, member, "1000")
 
 
 def upload(worker, draft, file, kind="admission"):
@@ -56,7 +53,7 @@ def test_size_limit_applies_even_without_a_content_length(draft, member, setting
     settings.PORTAL_UPLOAD_MAX_BYTES = 1024
     with pytest.raises(ValidationError, match="不能超过"):
         attachment_add(
-            application=draft, member=member, kind="admission",
+            application=draft, actor=member.user, kind="admission",
             upload=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n" + b"0" * 2048),
         )  # fmt: skip
 
@@ -122,21 +119,18 @@ def test_the_same_file_on_two_applications_is_flagged_to_staff(
 
     upload(worker, draft, pdf("a.pdf", "same"))
     other_member = make_eligible(mobile="13200000002")
-    other = application_create(
-        program=program, applicant=other_member, bank_card="6222021234567890128",
-        requested_amount=1000, reason="test",
-    )  # fmt: skip
+    other = helpers.draft(program, other_member, "1000")
     from services.applications.services import attachment_add
 
     attachment_add(
-        application=other, member=other_member, kind="admission", upload=pdf("b.pdf", "same")
+        application=other, actor=other_member.user, kind="admission", upload=pdf("b.pdf", "same")
     )
     page = (
         staff_client(approver)
         .get(reverse("admin:applications_application_change", args=[other.pk]))
         .content.decode()
     )
-    assert f"同一文件也用于：{draft.reference}" in page
+    assert f"同一文件也用于 {draft.reference}（吴学员）" in page
 
 
 def test_no_uploads_after_submission(worker, draft):

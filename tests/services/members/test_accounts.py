@@ -58,7 +58,10 @@ def test_lockout_is_per_number(client, member):
 def test_logout_needs_post_and_kills_the_session(client, member):
     login(client)
     key = client.session.session_key
-    assert client.get("/accounts/logout/").status_code == 405
+    # Opened with GET, the address leads back to the home page and logs nobody out.
+    response = client.get("/accounts/logout/")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert Session.objects.filter(session_key=key).exists()
     client.post("/accounts/logout/")
     assert not Session.objects.filter(session_key=key).exists()
     assert client.get("/me/").status_code == 302

@@ -69,16 +69,17 @@ def test_gig_worker_applies_and_the_street_approves(
 def test_reject_needs_a_reason_the_worker_then_sees(client, gig_worker, union, staff_groups):
     join_request = join_request_submit(
         member=gig_worker,
+        actor=gig_worker.user,
         street=union.street,
         grassroots_union=union,
         employment_form="rider",
         employer_text="平台",
     )
     reviewer = street_staff("XS")
-    decision = join_request_decide(join_request=join_request, staff=reviewer, approve=False)
+    decision = join_request_decide(join_request=join_request, actor=reviewer, approve=False)
     assert not decision and "写明原因" in decision.reason
     assert join_request_decide(
-        join_request=join_request, staff=reviewer, approve=False, note="请先提供劳动关系证明"
+        join_request=join_request, actor=reviewer, approve=False, note="请先提供劳动关系证明"
     )
     worker_client(client, gig_worker)
     page = client.get(f"/me/join/{join_request.pk}/").content.decode()
@@ -90,16 +91,17 @@ def test_reject_needs_a_reason_the_worker_then_sees(client, gig_worker, union, s
 def test_asking_to_be_placed_needs_a_union_at_approval(gig_worker, union, staff_groups):
     join_request = join_request_submit(
         member=gig_worker,
+        actor=gig_worker.user,
         street=union.street,
         grassroots_union=None,
         employment_form="courier",
         employer_text="快递网点",
     )
     approver = street_staff(None, groups=["区总复审员"])
-    decision = join_request_decide(join_request=join_request, staff=approver, approve=True)
+    decision = join_request_decide(join_request=join_request, actor=approver, approve=True)
     assert not decision and "选择一个基层工会" in decision.reason
     assert join_request_decide(
-        join_request=join_request, staff=approver, approve=True, grassroots_union=union
+        join_request=join_request, actor=approver, approve=True, grassroots_union=union
     )
 
 
@@ -110,12 +112,13 @@ def test_membership_numbers_are_unique_and_sequential(union, staff_groups):
         member = MemberFactory(street=None)
         jr = join_request_submit(
             member=member,
+            actor=member.user,
             street=union.street,
             grassroots_union=union,
             employment_form="contract",
             employer_text="单位",
         )
-        join_request_decide(join_request=jr, staff=approver, approve=True)
+        join_request_decide(join_request=jr, actor=approver, approve=True)
         member.refresh_from_db()
         numbers.append(member.membership_number)
     assert len(set(numbers)) == 3 and numbers == sorted(numbers)
@@ -126,6 +129,7 @@ def test_a_street_reviewer_cannot_decide_another_streets_request(
 ):
     join_request = join_request_submit(
         member=gig_worker,
+        actor=gig_worker.user,
         street=union.street,
         grassroots_union=union,
         employment_form="rider",
@@ -140,7 +144,7 @@ def test_a_street_reviewer_cannot_decide_another_streets_request(
         response = client.get(url)
         assert response.status_code == 404
         assert "某外卖平台" not in response.content.decode()
-    assert not join_request_decide(join_request=join_request, staff=other, approve=True)
+    assert not join_request_decide(join_request=join_request, actor=other, approve=True)
     join_request.refresh_from_db()
     assert join_request.status == JoinStatus.SUBMITTED
 
@@ -150,12 +154,13 @@ def test_nobody_decides_their_own_request(union, staff_groups):
     member = MemberFactory(user=reviewer, mobile="13600000009")
     jr = join_request_submit(
         member=member,
+        actor=member.user,
         street=union.street,
         grassroots_union=union,
         employment_form="contract",
         employer_text="单位",
     )
-    decision = join_request_decide(join_request=jr, staff=reviewer, approve=True)
+    decision = join_request_decide(join_request=jr, actor=reviewer, approve=True)
     assert not decision and "自己" in decision.reason
 
 

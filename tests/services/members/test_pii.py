@@ -102,7 +102,9 @@ def test_reveal_needs_the_permission_and_is_logged(client, member, staff_groups)
     )
     sysadmin = street_staff(None, groups=["系统管理员"])
     login_staff(client, sysadmin)
-    assert client.get(url).status_code == 405
+    opened = client.get(url)
+    assert opened.status_code == 302 and opened["Location"] == url.removesuffix("reveal/")
+    assert not PiiRevealLog.objects.exists()
     response = client.post(url, REMOTE_ADDR="10.1.2.3")
     assert ID in response.content.decode()
     assert "no-store" in response["Cache-Control"]

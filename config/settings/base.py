@@ -3,8 +3,8 @@
 Everything comes from the environment (see the README's table). With no environment at all
 the portal still runs: SQLite under ``var/``, a secret key generated once into ``var/``, DEBUG
 off. ``DJANGO_ENV=production`` turns on every transport and cookie protection and refuses to
-start without a real secret key and allowed hosts; ``DJANGO_ENV=test`` is what the test suite
-uses.
+start without a real secret key and allowed hosts. The test suite runs with
+``config.settings.test``, which starts from this module and changes only what tests need.
 """
 
 import secrets
@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
@@ -25,12 +25,9 @@ env = environ.Env()
 # Environment kind
 # ---------------------------------------------------------------------------------------------
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
-if DJANGO_ENV not in {"development", "production", "test"}:
-    raise ImproperlyConfigured(
-        f"DJANGO_ENV must be development, production or test, not {DJANGO_ENV!r}"
-    )
+if DJANGO_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"DJANGO_ENV must be development or production, not {DJANGO_ENV!r}")
 PRODUCTION = DJANGO_ENV == "production"
-TESTING = DJANGO_ENV == "test"
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if PRODUCTION and DEBUG:
@@ -100,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before any view reads the body: an oversized upload is refused unread (413).
+    "config.errors.ErrorPagesMiddleware",
     "config.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -148,11 +147,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": env.cache_url("CACHE_URL", default="locmemcache://portal")
-    if not TESTING
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"},
-}
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
 
 # ---------------------------------------------------------------------------------------------
 # Authentication
@@ -161,9 +156,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-if TESTING:
-    # Hashing cost is not under test; Argon2 stays first everywhere else.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out client is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
@@ -216,15 +208,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if TESTING
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if TESTING:
-    # whitenoise warns about a missing STATIC_ROOT; tests serve static files from the finders.
-    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -244,6 +229,7 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -347,28 +333,18 @@ if PORTAL_BLIND_INDEX_KEY in PORTAL_FIELD_KEYS:
 
 # Text messages: a backend class; the console backend prints, the file backend appends to
 # var/sms.log. A real provider is a small class with the same send() method.
-PORTAL_SMS_BACKEND = env.str(
-    "PORTAL_SMS_BACKEND",
-    default="services.members.sms.LocmemSmsBackend"
-    if TESTING
-    else "services.members.sms.ConsoleSmsBackend",
-)
+PORTAL_SMS_BACKEND = env.str("PORTAL_SMS_BACKEND", default="services.members.sms.ConsoleSmsBackend")
 PORTAL_SMS_FILE = VAR_DIR / "sms.log"
 # The personal-information notice workers consent to; raising it asks everyone again.
 PORTAL_PRIVACY_NOTICE_VERSION = env.int("PORTAL_PRIVACY_NOTICE_VERSION", default=1)
 
 # ---------------------------------------------------------------------------------------------
 # Background tasks (Django's tasks framework): a database queue worked by `manage.py db_worker`,
-# which `make run` starts beside gunicorn. Tests run tasks at once, after the commit.
+# which `make run` starts beside gunicorn.
 # ---------------------------------------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": env.str(
-            "PORTAL_TASK_BACKEND",
-            default="django.tasks.backends.immediate.ImmediateBackend"
-            if TESTING
-            else "django_tasks_db.DatabaseBackend",
-        ),
+        "BACKEND": env.str("PORTAL_TASK_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
 

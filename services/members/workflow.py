@@ -1,0 +1,102 @@
+"""Joining the union, as a workflow table on the shared engine.
+
+A worker's request is *submitted*; a street reviewer of its street (or a district approver)
+*approves* it, choosing a grassroots union if the worker asked to be placed, or *rejects* it
+with a reason the worker reads; the worker may *withdraw* it while it waits. Approval issues
+the membership number (``QT`` + year + a 6-digit number from a per-year counter locked for
+the purpose) and writes the employment details into the worker's record; a rejected or
+withdrawn request changes nothing there.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as N_
+
+from services.applications.engine import (
+    Role,
+    StepContext,
+    Workflow,
+    register_workflow,
+    step,
+)
+from services.decisions import Decision
+from services.members.models import JoinStatus, MembershipCounter, VerificationStatus
+
+R, J = Role, JoinStatus
+
+
+def union_chosen(context: StepContext) -> Decision:
+    union = context.data.get("grassroots_union") or context.application.grassroots_union
+    if union is None:
+        return Decision.deny(_("请为职工选择一个基层工会。"), code="union_required")
+    if union.street_id != context.application.street_id:
+        return Decision.deny(_("这个基层工会不在申请所在的街道。"), code="union_street")
+    return Decision.allow()
+
+
+def still_not_a_member(context: StepContext) -> Decision:
+    if context.application.member.is_member:
+        return Decision.deny(_("该职工已经是工会会员。"), code="already_member")
+    return Decision.allow()
+
+
+def _next_membership_number(year: int) -> str:
+    counter, _created = MembershipCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"QT{year}{counter.last:06d}"
+
+
+def admit_member(context: StepContext) -> None:
+    join_request = context.application
+    union = context.data.get("grassroots_union") or join_request.grassroots_union
+    today = timezone.localdate(context.now)
+    member = join_request.member
+    member.membership_number = _next_membership_number(today.year)
+    member.verification_status = VerificationStatus.VERIFIED
+    member.joined_on = today
+    member.grassroots_union = union
+    member.employment_form = join_request.employment_form
+    if not member.street_id:
+        member.street = join_request.street
+    member.save(
+        update_fields=[
+            "membership_number", "verification_status", "joined_on", "grassroots_union",
+            "employment_form", "street",
+        ]
+    )  # fmt: skip
+    join_request.grassroots_union = union
+
+
+def record_decision(context: StepContext) -> None:
+    join_request = context.application
+    join_request.decision_note = context.note
+    join_request.decided_by = context.actor
+    join_request.decided_at = context.now
+
+
+JOINING = register_workflow(
+    Workflow(
+        name="joining",
+        label=gettext_lazy("入会申请"),
+        statuses=JoinStatus,
+        initial=J.SUBMITTED,
+        final=frozenset({J.APPROVED, J.REJECTED, J.WITHDRAWN}),
+        steps=(
+            step(
+                "approve", J.SUBMITTED, J.APPROVED, [R.STREET_REVIEWER, R.DISTRICT_APPROVER],
+                gettext_lazy("批准入会"), N_("您的入会申请已批准，会员号 %(number)s。"),
+                guards=[still_not_a_member, union_chosen], effects=[record_decision, admit_member],
+            ),
+            step(
+                "reject", J.SUBMITTED, J.REJECTED, [R.STREET_REVIEWER, R.DISTRICT_APPROVER],
+                gettext_lazy("不批准"), N_("您的入会申请未获批准：%(note)s"), note_required=True,
+                effects=[record_decision],
+            ),
+            step(
+                "withdraw", J.SUBMITTED, J.WITHDRAWN, [R.APPLICANT], gettext_lazy("撤回申请"),
+            ),
+        ),
+    )
+)  # fmt: skip
