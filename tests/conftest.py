@@ -32,6 +32,15 @@ def _chinese_first():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """A transactional test's flush re-creates content types under new ids; the global
+    manager's cache would still hold the old ones."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "services.members.middleware.ConsentMiddleware",
     "services.members.middleware.StaffIdleTimeoutMiddleware",
+    "services.members.middleware.LanguagePreferenceMiddleware",
     # django-axes must come last.
     "axes.middleware.AxesMiddleware",
 ]

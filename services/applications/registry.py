@@ -12,7 +12,7 @@ no change, and no migration, of ``services/applications``.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from services.applications.engine import Workflow
+from services.applications.engine import Workflow, register_workflow
 from services.decisions import Decision
 
 
@@ -64,6 +64,7 @@ def register_program_type(program_type: ProgramType) -> ProgramType:
     if program_type.kind in _TYPES and _TYPES[program_type.kind] is not program_type:
         raise ValueError(f"program type {program_type.kind!r} is registered twice")
     _TYPES[program_type.kind] = program_type
+    register_workflow(program_type.workflow)
     return program_type
 
 

@@ -48,3 +48,20 @@ class StaffIdleTimeoutMiddleware:
         if request.user.is_authenticated and request.user.is_staff:
             request.session.set_expiry(settings.PORTAL_STAFF_IDLE_SECONDS)
         return self.get_response(request)
+
+
+class LanguagePreferenceMiddleware:
+    """Remembers the language a worker uses the portal in, so the text messages and e-mails
+    sent to them later are in that language (one UPDATE, only when it changes)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_staff:
+            from services.members.services import member_set_language
+
+            member_set_language(user=user, language=getattr(request, "LANGUAGE_CODE", ""))
+        return response

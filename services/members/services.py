@@ -112,12 +112,19 @@ def member_register(
     return member
 
 
+def member_set_language(*, user: User, language: str) -> None:
+    """The language messages to this user are sent in: the one they last used the portal in."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+
+
 def member_change_mobile(*, member: Member, password: str, new_mobile: str) -> Decision:
     """A new mobile number (which is also the login name) needs the password again."""
     if not member.user.check_password(password):
-        return Decision.deny(_("密码不正确。"))
+        return Decision.deny(_("密码不正确。"), code="password")
     if Member.objects.filter(mobile=new_mobile).exclude(pk=member.pk).exists():
-        return Decision.deny(_("该手机号已被其他账号使用。"))
+        return Decision.deny(_("该手机号已被其他账号使用。"), code="mobile_taken")
     with transaction.atomic():
         member.mobile = new_mobile
         member.save(update_fields=["mobile"])

@@ -126,7 +126,7 @@ def mobile_change(request):
         if decision:
             messages.success(request, _("手机号已更换，以后请用新手机号登录。"))
             return redirect("members:profile")
-        form.add_error("password" if "密码" in decision.reason else "new_mobile", decision.reason)
+        form.add_error("password" if decision.code == "password" else "new_mobile", decision.reason)
     return render(request, "members/mobile_change.html", {"form": form})
 
 

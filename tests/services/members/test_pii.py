@@ -1,5 +1,6 @@
 """Personal data at rest, on screen and in logs."""
 
+import io
 import logging
 
 import pytest
@@ -43,17 +44,30 @@ def test_blind_index_is_keyed_and_not_the_encryption_key(settings):
     assert settings.PORTAL_BLIND_INDEX_KEY not in settings.PORTAL_FIELD_KEYS
 
 
-def test_key_rotation_re_encrypts(member, settings):
+def test_key_rotation_re_encrypts_every_encrypted_field_of_every_model(member, settings):
     from cryptography.fernet import Fernet
+
+    from services.members.management.commands.rotate_field_keys import encrypted_fields
+    from services.members.services import member_set_bank_card
+
+    card = "6222021234567890128"
+    member_set_bank_card(member=member, card=card, actor=member.user)
+    found = {(model._meta.label, name) for model, names in encrypted_fields() for name in names}
+    assert {("members.Member", "id_number"), ("members.Member", "bank_card")} <= found
 
     old_token, _ = raw_row(member)
     new_key = Fernet.generate_key().decode()
     settings.PORTAL_FIELD_KEYS = [new_key, *settings.PORTAL_FIELD_KEYS]
-    call_command("rotate_field_keys")
+    call_command("rotate_field_keys", stdout=io.StringIO())
     new_token, _ = raw_row(member)
     assert new_token != old_token
     settings.PORTAL_FIELD_KEYS = [new_key]  # the old key can now go
-    assert Member.objects.get(pk=member.pk).id_number == ID
+    # Every row of every model with an encrypted column reads back under the new key alone.
+    for model, names in encrypted_fields():
+        for values in model._default_manager.values_list(*names):
+            assert all(isinstance(v, str) for v in values)
+    member = Member.objects.get(pk=member.pk)
+    assert member.id_number == ID and member.bank_card == card
 
 
 def test_masks():
