@@ -8,7 +8,6 @@ from config import views as health
 from config.admin_site import PortalAdminSite
 from reports import views as report_views
 from services.members import views as member_views
-from services.members.forms import PortalAuthenticationForm
 
 handler400 = "config.errors.bad_request"
 handler403 = "config.errors.permission_denied"
@@ -35,11 +34,8 @@ urlpatterns += i18n_patterns(
     path("reports/", include("reports.urls")),
     path("privacy/", member_views.privacy_notice, name="privacy_notice"),
     path("accounts/register/", member_views.register, name="register"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),
-        name="login",
-    ),
+    path("accounts/login/", member_views.PortalLoginView.as_view(), name="login"),
+    path("accounts/login/sms/", member_views.login_with_code, name="login_code"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",

@@ -1,14 +1,16 @@
 """Turns a report snapshot into what the page shows: figures with their wording, and charts.
 
 A chart is drawn for every group of two or more figures in a section that share a unit (so
-they can be compared), as server-side SVG with a title, a description that reads out every
+they can be compared), as server-side SVG with a caption, a description that reads out every
 number, and the numbers written beside the bars.
+
+On the page a number carries thousands separators (40195 -> 40,195; 30.89 stays 30.89), so a
+count of 2010 people never reads like a year. Only figures are grouped, never years, and the
+open data (``figure_rows``) keeps the raw numbers.
 """
 
 from collections import defaultdict
 from decimal import Decimal
-
-from django.utils.translation import gettext as _
 
 from reports.models import FigureQualifier
 
@@ -20,8 +22,14 @@ LABEL_GAP = 20
 BAR_MAX_PERCENT = Decimal(75)
 
 
-def figure_parts(figure: dict) -> dict:
-    """Split a figure's wording around its number: 超 | 2 | 万人, 400 | 余场, 90 | %以上."""
+def group_digits(value: str) -> str:
+    """Thousands separators in the whole part: 40195 -> 40,195, 1234.5 -> 1,234.5, 30.89."""
+    whole, point, fraction = value.partition(".")
+    return f"{int(whole):,}{point}{fraction}"
+
+
+def _wording(figure: dict) -> tuple[str, str]:
+    """The words around a figure's number: 超 | 2 | 万人, 400 | 余场, 90 | %以上."""
     qualifier = figure.get("qualifier", "")
     before = after_number = after_unit = ""
     if qualifier == FigureQualifier.OVER:
@@ -32,13 +40,19 @@ def figure_parts(figure: dict) -> dict:
         after_number = "余"
     elif qualifier == FigureQualifier.ABOVE:
         after_unit = "以上"
-    unit = f"{after_number}{figure['unit']}{after_unit}"
+    return before, f"{after_number}{figure['unit']}{after_unit}"
+
+
+def figure_parts(figure: dict) -> dict:
+    """A figure as the page shows it: its wording split around a grouped number."""
+    before, unit = _wording(figure)
+    number = group_digits(figure["value"])
     return {
         **figure,
         "before": before,
-        "number": figure["value"],
+        "number": number,
         "unit_text": unit,
-        "text": f"{before}{figure['value']}{unit}",
+        "text": f"{before}{number}{unit}",
     }
 
 
@@ -60,7 +74,11 @@ def _chart(section_index: int, chart_index: int, heading: str, unit: str, figure
         )
     return {
         "id": f"chart-{section_index}-{chart_index}",
-        "title": _("%(heading)s：以“%(unit)s”计的数字") % {"heading": heading, "unit": unit},
+        # The caption is worded in the template, where the Chinese heading and unit can be
+        # marked as Chinese inside the translated sentence.
+        "heading": heading,
+        "unit": unit,
+        # Chinese content throughout (labels and their numbers), so Chinese punctuation.
         "description": "；".join(f"{f['label']} {f['text']}" for f in figures),
         "height": len(figures) * ROW_HEIGHT,
         "bar_height": BAR_HEIGHT,
@@ -98,7 +116,7 @@ def figure_rows(snapshot: dict) -> list[dict]:
     rows = []
     for s_index, section in enumerate(snapshot["sections"], start=1):
         for figure in section["figures"]:
-            parts = figure_parts(figure)
+            before, unit = _wording(figure)
             rows.append(
                 {
                     "year": snapshot["year"],
@@ -108,7 +126,8 @@ def figure_rows(snapshot: dict) -> list[dict]:
                     "value": figure["value"],
                     "unit": figure["unit"],
                     "qualifier": figure["qualifier"],
-                    "text": parts["text"],
+                    # raw numbers, never grouped: "40195名", not "40,195名"
+                    "text": f"{before}{figure['value']}{unit}",
                 }
             )
     return rows

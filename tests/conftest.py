@@ -69,6 +69,7 @@ ROLE_MIGRATIONS = [
     "services.members.migrations.0003_staff_roles",
     "services.applications.migrations.0002_role_permissions",
     "services.applications.migrations.0007_ledger_permissions",
+    "services.members.migrations.0008_closure_permissions",
 ]
 
 

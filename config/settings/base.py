@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 AUTH_USER_MODEL = "members.User"
 
 MIDDLEWARE = [
+    "services.members.net.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -181,7 +182,23 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_STR_CALLABLE = "services.members.pii.axes_client_str"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "id_number", "mobile", "code"]
-AXES_IPWARE_PROXY_COUNT = env.int("PORTAL_PROXY_COUNT", default=0)
+# Behind PORTAL_PROXY_COUNT reverse proxies, the client's address is read from
+# X-Forwarded-For by django-ipware (the library axes uses): the first proxy sets the header to
+# the address it saw (nginx: proxy_set_header X-Forwarded-For $remote_addr), each further
+# proxy appends its own, so the header holds exactly PORTAL_PROXY_COUNT entries and the
+# left-most is the client. Lockouts, reveal logs and the access log all use that address.
+PORTAL_PROXY_COUNT = env.int("PORTAL_PROXY_COUNT", default=0)
+if PORTAL_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = PORTAL_PROXY_COUNT - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# After this many failed passwords for one number in an hour, from any address, the password
+# alone no longer logs in: the owner adds a texted code, or logs in with the code alone.
+PORTAL_LOGIN_ACCOUNT_LIMIT = env.int("PORTAL_LOGIN_ACCOUNT_LIMIT", default=10)
+# Requests for texted codes, registrations and password resets from one address per hour.
+PORTAL_SMS_PER_ADDRESS_HOUR = env.int("PORTAL_SMS_PER_ADDRESS_HOUR", default=20)
 
 # Staff reach the admin with a password and a TOTP code (django-otp).
 OTP_TOTP_ISSUER = "钱塘区总工会"
@@ -337,7 +354,13 @@ if PORTAL_BLIND_INDEX_KEY in PORTAL_FIELD_KEYS:
 PORTAL_SMS_BACKEND = env.str("PORTAL_SMS_BACKEND", default="services.members.sms.ConsoleSmsBackend")
 PORTAL_SMS_FILE = VAR_DIR / "sms.log"
 # The personal-information notice workers consent to; raising it asks everyone again.
-PORTAL_PRIVACY_NOTICE_VERSION = env.int("PORTAL_PRIVACY_NOTICE_VERSION", default=1)
+# Version 2 names the bank card, proofs, texts, recipients and retention periods.
+PORTAL_PRIVACY_NOTICE_VERSION = env.int("PORTAL_PRIVACY_NOTICE_VERSION", default=2)
+# Who workers write to about their personal information (shown in the notice).
+PORTAL_PRIVACY_CONTACT = env.str(
+    "PORTAL_PRIVACY_CONTACT",
+    default="区总工会办公室（个人信息保护联系人），电子邮件 privacy@qiantang-union.local",
+)
 
 # ---------------------------------------------------------------------------------------------
 # Background tasks (Django's tasks framework): a database queue worked by `manage.py db_worker`,

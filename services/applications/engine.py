@@ -51,6 +51,7 @@ class Role(models.TextChoices):
     STREET_REVIEWER = "street_reviewer", gettext_lazy("街道初审")
     DISTRICT_APPROVER = "district_approver", gettext_lazy("区总复审")
     FINANCE = "finance", gettext_lazy("财务")
+    SYSTEM_ADMIN = "system_admin", gettext_lazy("系统管理员")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ ROLES: dict[str, RoleSpec] = {
     Role.STREET_REVIEWER: RoleSpec(groups.STREET_REVIEWER, street_scoped=True),
     Role.DISTRICT_APPROVER: RoleSpec(groups.DISTRICT_APPROVER, street_scoped=False),
     Role.FINANCE: RoleSpec(groups.FINANCE, street_scoped=False),
+    Role.SYSTEM_ADMIN: RoleSpec(groups.SYSTEM_ADMIN, street_scoped=False),
 }
 
 

@@ -20,10 +20,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from services.admin_base import ReadOnlyAdmin, ReadOnlyMixin, StreetScopedAdmin
 from services.applications.admin.history import StatusChangeInline
-from services.members import selectors, services
+from services.applications.engine import application_transition, steps_for
+from services.members import codes, selectors, services
 from services.members.admin_search import PiiSearchMixin
-from services.members.forms import CounterRegistrationForm, JoinDecisionForm
+from services.members.forms import CounterRegistrationForm, JoinDecisionForm, MobileForm
 from services.members.models import (
+    ClosureRequest,
     ConsentRecord,
     Enterprise,
     GrassrootsUnion,
@@ -157,13 +159,28 @@ class MemberAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
         )(request)
 
     def _counter_register(self, request):
-        form = CounterRegistrationForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                member = form.save(registered_by=request.user)
-            except services.AlreadyRegistered as error:
-                form.add_error(None, error)
+        """The worker stands at the counter: their phone gets a code, they read it out, staff
+        enter it with the details. A street reviewer registers only into their own street,
+        and one with no street set registers nobody."""
+        scope = selectors.staff_scope(request.user)
+        if not scope.everything and scope.street is None:
+            raise PermissionDenied
+        if request.method == "POST" and "send_code" in request.POST:
+            start = MobileForm({"mobile": request.POST.get("mobile", "")})
+            if start.is_valid():
+                codes.sms_code_send(
+                    mobile=start.cleaned_data["mobile"], purpose=codes.Purpose.REGISTER
+                )
+                self.message_user(request, _("验证码已发送到职工手机，请职工告诉您6位验证码。"))
             else:
+                self.message_user(request, start.errors["mobile"][0], messages.ERROR)
+            keep = {k: v for k, v in request.POST.items() if not k.startswith(("password", "csrf"))}
+            form = CounterRegistrationForm(initial=keep)
+        else:
+            form = CounterRegistrationForm(request.POST or None)
+        if request.method == "POST" and "send_code" not in request.POST and form.is_valid():
+            member = self._counter_save(request, form, scope)
+            if member is not None:
                 self.message_user(
                     request,
                     _("已为职工 %(mobile)s 代办注册。") % {"mobile": mask_mobile(member.mobile)},
@@ -172,14 +189,36 @@ class MemberAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
                 if self.get_queryset(request).filter(pk=member.pk).exists():
                     return redirect("admin:members_member_change", member.pk)
                 return redirect("admin:members_member_changelist")
+        enterprises = scope.filter(Enterprise.objects.all())
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("代办注册"),
             "form": form,
-            "enterprises": Enterprise.objects.values_list("name", flat=True),
+            "enterprises": enterprises.values_list("name", flat=True),
         }
         return TemplateResponse(request, "admin/members/member/register.html", context)
+
+    def _counter_save(self, request, form, scope):
+        employer = form.cleaned_data["employer_enterprise"]
+        if employer is not None and not scope.covers(employer.street_id):
+            form.add_error("employer", _("这个单位不在您所在的街道，请由该街道或区总工会代办。"))
+            return None
+        mobile = form.cleaned_data["mobile"]
+        checked = codes.sms_code_check(
+            mobile=mobile, purpose=codes.Purpose.REGISTER, code=form.cleaned_data["code"]
+        )
+        if not checked:
+            form.add_error("code", checked.reason)
+            return None
+        try:
+            return form.save(
+                mobile=mobile, registered_by=request.user,
+                street=None if scope.everything else scope.street,
+            )  # fmt: skip
+        except services.AlreadyRegistered as error:
+            form.add_error("id_number" if error.code == "id_taken" else "mobile", error)
+            return None
 
 
 @admin.register(JoinRequest)
@@ -238,6 +277,62 @@ class JoinRequestAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/members/joinrequest/decide.html", context)
+
+
+class ClosureDecisionForm(forms.Form):
+    step = forms.ChoiceField(label=gettext_lazy("办理结果"), widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=gettext_lazy("说明"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("暂不能注销时必填，职工会看到。"),
+    )
+
+    def __init__(self, *args, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = [(row.name, row.label) for row, _role in steps]
+
+
+@admin.register(ClosureRequest)
+class ClosureRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Requests to close an account; a system administrator completes or refuses them."""
+
+    list_display = ["member", "status", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    fields = ["member", "street", "reason", "status", "requested_at", "decided_by", "decided_at",
+              "decision_note"]  # fmt: skip
+    inlines = [StatusChangeInline]
+    change_form_template = "admin/members/closurerequest/change_form.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/decide/", wrap(self.decide_view), name="members_closurerequest_decide"),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, pk):
+        closure = get_object_or_404(self.get_queryset(request), pk=pk)
+        steps = steps_for(request.user, closure)
+        if not steps:
+            self.message_user(request, _("这份申请现在没有您可以办理的步骤。"), messages.WARNING)
+            return redirect("admin:members_closurerequest_change", pk)
+        form = ClosureDecisionForm(request.POST or None, steps=steps)
+        if request.method == "POST" and form.is_valid():
+            decision = application_transition(
+                application=closure, actor=request.user, step=form.cleaned_data["step"],
+                note=form.cleaned_data["note"],
+            )  # fmt: skip
+            if decision:
+                self.message_user(request, _("已办理。"))
+                return redirect("admin:members_closurerequest_change", pk)
+            form.add_error("note" if decision.code == "note_required" else None, decision.reason)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": closure,
+            "title": _("办理注销申请"), "form": form,
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/members/closurerequest/decide.html", context)
 
 
 @admin.register(ConsentRecord)

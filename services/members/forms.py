@@ -1,14 +1,20 @@
 """Worker-facing forms. Each field is normalised and validated with a Chinese message that
 says what is wrong; a form that fails saves nothing."""
 
+import re
+import unicodedata
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from services.members.models import EmploymentForm, Enterprise, GrassrootsUnion, Member, Street
-from services.members.services import id_number_taken
-from services.members.validators import validate_id_number, validate_mobile
+from services.members.models import EmploymentForm, Enterprise, GrassrootsUnion, Street
+from services.members.validators import (
+    validate_id_number,
+    validate_mobile,
+    validate_real_name,
+)
 
 
 class MobileField(forms.CharField):
@@ -53,8 +59,38 @@ def password_fields():
     )
 
 
+class CodeField(forms.RegexField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("短信验证码"))
+        super().__init__(
+            regex=r"^\d{6}$",
+            max_length=6,
+            error_messages={"invalid": _("验证码是6位数字。")},
+            widget=forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6}
+            ),
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", super().to_python(value) or ""))
+
+
+class MobileForm(forms.Form):
+    """Step one of registering or logging in with a code: the number that gets the code."""
+
+    mobile = MobileField(help_text=_("我们会发送6位短信验证码到这个号码。"))
+
+
+class CodeForm(forms.Form):
+    code = CodeField()
+
+
 class RegistrationForm(NewPasswordMixin, forms.Form):
-    mobile = MobileField(help_text=_("以后用手机号登录。"))
+    """Step two of registering: the code sent to the number, and the worker's details. Whether
+    the number or the ID number is already registered is told only after the code is right."""
+
+    code = CodeField()
     password1, password2 = password_fields()
     real_name = forms.CharField(
         label=_("真实姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -82,31 +118,21 @@ class RegistrationForm(NewPasswordMixin, forms.Form):
         error_messages={"required": _("必须单独勾选同意，才能注册。")},
     )
 
-    def clean_mobile(self):
-        mobile = self.cleaned_data["mobile"]
-        if Member.objects.filter(mobile=mobile).exists():
-            raise forms.ValidationError(_("该手机号已经注册，请直接登录或找回密码。"))
-        return mobile
-
     def clean_real_name(self):
-        name = self.cleaned_data["real_name"].strip()
-        if len(name) < 2:
-            raise forms.ValidationError(_("请填写与身份证一致的姓名。"))
-        return name
+        """As on the ID card: letters of any script, joined by ·, a space or a hyphen."""
+        return validate_real_name(self.cleaned_data["real_name"])
 
     def clean_id_number(self):
-        number = validate_id_number(self.cleaned_data["id_number"])
-        if id_number_taken(number):
-            raise forms.ValidationError(_("该身份证号已经注册，一个身份证号只能注册一个账号。"))
-        return number
+        return validate_id_number(self.cleaned_data["id_number"])
 
-    def save(self, *, registered_by=None):
-        """Register the worker through the service; AlreadyRegistered if a race lost."""
+    def save(self, *, mobile: str, registered_by=None, street=None):
+        """Register the worker through the service; AlreadyRegistered if the number or the ID
+        number is taken (told only once the code has proved the number)."""
         from services.members.services import member_register
 
         data = self.cleaned_data
         return member_register(
-            mobile=data["mobile"],
+            mobile=mobile,
             password=data["password1"],
             real_name=data["real_name"],
             id_number=data["id_number"],
@@ -115,6 +141,7 @@ class RegistrationForm(NewPasswordMixin, forms.Form):
             employment_form=data["employment_form"],
             consent=data["consent"],
             registered_by=registered_by,
+            street=street,
         )
 
     def clean(self):
@@ -132,7 +159,11 @@ class RegistrationForm(NewPasswordMixin, forms.Form):
 
 
 class CounterRegistrationForm(RegistrationForm):
-    """Staff register a worker at the counter (代办); the worker's consent is still needed."""
+    """Staff register a worker at the counter (代办): the worker reads out the code texted to
+    their phone, and their consent is still needed."""
+
+    mobile = MobileField(help_text=_("职工本人的手机号，以后用它登录。"))
+    field_order = ["mobile", "code"]
 
     consent = forms.BooleanField(
         label=_("职工已当面阅读《个人信息处理告知书》，并单独同意处理其敏感个人信息。"),
@@ -142,14 +173,54 @@ class CounterRegistrationForm(RegistrationForm):
 
 
 class PortalAuthenticationForm(AuthenticationForm):
+    """The mobile number and password. After many failed passwords for the number from
+    anywhere, a texted code too, checked before the password so that guessing learns
+    nothing; the owner is never locked out by someone else's guesses."""
+
     username = MobileField(widget=forms.TextInput(attrs={"autofocus": True}))
+    code = CodeField(required=False, help_text=_("点“获取验证码”，短信会发到上面的手机号。"))
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.needs_code = False
+        self._code_widget = self.fields["code"].widget
+        self.fields["code"].widget = forms.HiddenInput()
+
+    def ask_for_code(self) -> None:
+        """Show the code field (the page also offers to send a code)."""
+        self.needs_code = True
+        self.fields["code"].widget = self._code_widget
 
     def clean_username(self):
         return self.cleaned_data["username"]
 
+    def clean(self):
+        from services.members import codes
+        from services.members.services import login_needs_code
+
+        mobile = self.cleaned_data.get("username")
+        if mobile and login_needs_code(mobile):
+            self.ask_for_code()
+            code = self.cleaned_data.get("code")
+            if not code:
+                raise forms.ValidationError(
+                    _(
+                        "这个账号近期多次输错密码。为保护账号，请点“获取验证码”，填写短信验证码后再登录。"
+                    ),
+                    code="code_required",
+                )
+            checked = codes.sms_code_check(mobile=mobile, purpose=codes.Purpose.LOGIN, code=code)
+            if not checked:
+                self.add_error("code", checked.reason)
+                raise forms.ValidationError(checked.reason, code=checked.code)
+        return super().clean()
+
 
 class MobileChangeForm(forms.Form):
+    """The new number (a code goes to it first), then the code and the password."""
+
     new_mobile = MobileField(label=_("新手机号"))
+    code = CodeField(help_text=_("先点“获取验证码”，验证码会发到新手机号。"))
     password = forms.CharField(
         label=_("当前密码"),
         strip=False,
@@ -157,19 +228,29 @@ class MobileChangeForm(forms.Form):
         help_text=_("更换手机号需要再次输入密码。"),
     )
 
+    def __init__(self, *args, sending: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sending:  # only the number is needed to send the code
+            self.fields["code"].required = False
+            self.fields["password"].required = False
 
-class ResetRequestForm(forms.Form):
-    mobile = MobileField()
+
+class ClosureForm(forms.Form):
+    reason = forms.CharField(
+        label=_("注销原因"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("我已了解注销后不能再登录，除法律要求保存的发放记录外，个人信息将被删除或匿名化。"),
+        error_messages={"required": _("请确认您已了解注销的后果。")},
+    )
 
 
 class ResetConfirmForm(NewPasswordMixin, forms.Form):
     mobile = MobileField()
-    code = forms.RegexField(
-        label=_("短信验证码"),
-        regex=r"^\d{6}$",
-        error_messages={"invalid": _("验证码是6位数字。")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )
+    code = CodeField()
     password1, password2 = password_fields()
 
 

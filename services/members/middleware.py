@@ -1,4 +1,4 @@
-"""Workers whose consent does not cover the current notice are asked again before anything else."""
+"""Consent, staff idle time and the worker's language, checked on every request."""
 
 from django.conf import settings
 from django.shortcuts import redirect
@@ -6,35 +6,39 @@ from django.urls import reverse
 
 from services.members import selectors
 
-SESSION_KEY = "consent_version"
+# The pages a worker can use without a current consent: to give it again, read the notice,
+# log out, or close the account.
+CONSENT_FREE = {
+    "members:consent_renew", "members:consents", "members:consent_withdraw", "members:closure",
+    "privacy_notice", "logout",
+}  # fmt: skip
 
 
 class ConsentMiddleware:
+    """A worker whose consent does not cover the current notice version (withdrawn, or never
+    given for this version) is asked again before using any service page: the pages that need
+    a login. Public pages (the report, the program list, the notice) are never blocked. It is
+    read from the database on each request, so a withdrawal takes effect in every session of
+    the worker at once."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._must_consent(request):
-            return redirect(f"{reverse('members:consent_renew')}?next={request.path}")
         return self.get_response(request)
 
-    def _must_consent(self, request) -> bool:
+    def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
         if not user.is_authenticated or user.is_staff:
-            return False
-        version = settings.PORTAL_PRIVACY_NOTICE_VERSION
-        if request.session.get(SESSION_KEY) == version:
-            return False
-        path = request.path_info
-        exempt = [reverse("members:consent_renew"), reverse("logout"), reverse("privacy_notice")]
-        if any(path == url for url in exempt) or path.startswith(settings.STATIC_URL):
-            return False
-        if not hasattr(user, "member"):
-            return False
-        if selectors.current_consent(user):
-            request.session[SESSION_KEY] = version
-            return False
-        return True
+            return None
+        if not getattr(view_func, "login_required", True):
+            return None  # a public page
+        match = request.resolver_match
+        if match is None or match.view_name in CONSENT_FREE or match.app_name == "admin":
+            return None
+        if not hasattr(user, "member") or selectors.current_consent(user):
+            return None
+        return redirect(f"{reverse('members:consent_renew')}?next={request.path}")
 
 
 class StaffIdleTimeoutMiddleware:

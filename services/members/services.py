@@ -6,20 +6,22 @@ request is submitted, then approved or rejected by staff of its street; approval
 membership number.
 """
 
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.applications.engine import application_transition, record_start, steps_for
 from services.decisions import Decision
+from services.members import codes
 from services.members.models import (
+    ClosureRequest,
+    ClosureStatus,
     ConsentRecord,
     EmploymentForm,
     Enterprise,
@@ -42,9 +44,6 @@ from services.members.validators import (
 )
 
 CONSENT_PURPOSE = "处理身份证号等敏感个人信息，用于会员身份核验和申请服务"
-SMS_CODE_MINUTES = 10
-SMS_CODE_MAX_ATTEMPTS = 5
-SMS_CODES_PER_HOUR = 5
 
 
 class AlreadyRegistered(ValidationError):
@@ -82,11 +81,23 @@ def member_register(
     employment_form: str = EmploymentForm.CONTRACT,
     consent: bool,
     registered_by=None,
+    street: Street | None = None,
 ) -> Member:
     """Create a worker's login, member record and consent together, or nothing at all."""
     if not consent:
         raise ValidationError(_("必须单独同意个人信息处理告知书才能注册。"), code="consent")
     id_number = validate_id_number(id_number)
+    if Member.objects.filter(mobile=mobile).exists():
+        raise AlreadyRegistered(
+            _("该手机号已经注册，请直接登录；忘记密码可用短信验证码重设。"), code="mobile_taken"
+        )
+    if id_number_taken(id_number):
+        raise AlreadyRegistered(
+            _(
+                "该身份证号已经注册。一个身份证号只能注册一个账号；如果不是您本人注册的，请带身份证到街道工会处理。"
+            ),
+            code="id_taken",
+        )
     try:
         with transaction.atomic():
             user = get_user_model().objects.create_user(username=mobile, password=password)
@@ -101,14 +112,16 @@ def member_register(
                 mobile=mobile,
                 employer=employer,
                 employer_name="" if employer else employer_name.strip(),
-                street=employer.street if employer else None,
+                street=employer.street if employer else street,
                 employment_form=employment_form,
                 registered_by=registered_by,
             )
             consent_grant(user=user, recorded_by=registered_by)
     except IntegrityError as error:
         # Two registrations raced past the form's checks; the database kept one.
-        raise AlreadyRegistered(_("该手机号或身份证号已经注册，请直接登录。")) from error
+        raise AlreadyRegistered(
+            _("该手机号或身份证号已经注册，请直接登录。"), code="taken"
+        ) from error
     return member
 
 
@@ -119,10 +132,20 @@ def member_set_language(*, user: User, language: str) -> None:
         user.language = language
 
 
-def member_change_mobile(*, member: Member, password: str, new_mobile: str) -> Decision:
-    """A new mobile number (which is also the login name) needs the password again."""
+def member_change_mobile(
+    *, member: Member, actor: User, password: str, new_mobile: str, code: str
+) -> Decision:
+    """A new mobile number (which is also the login name) needs the password again and the
+    code texted to the new number, which proves it is the worker's."""
+    if actor.pk != member.user_id:
+        return Decision.deny(_("只有职工本人可以更换手机号。"), code="not_owner")
     if not member.user.check_password(password):
         return Decision.deny(_("密码不正确。"), code="password")
+    checked = codes.sms_code_check(
+        mobile=new_mobile, purpose=codes.Purpose.MOBILE_CHANGE, code=code
+    )
+    if not checked:
+        return checked
     if Member.objects.filter(mobile=new_mobile).exclude(pk=member.pk).exists():
         return Decision.deny(_("该手机号已被其他账号使用。"), code="mobile_taken")
     with transaction.atomic():
@@ -155,53 +178,45 @@ def member_set_bank_card(*, member: Member, card: str, actor: User) -> Member:
     return member
 
 
-# -- one-time codes by text message ------------------------------------------------------------
+# -- passwords and lockouts ---------------------------------------------------------------------
 
 
-def sms_code_send(*, mobile: str, purpose: str = "password_reset") -> None:
-    """Text a 6-digit code to a registered number. Says nothing about unknown numbers."""
-    if not Member.objects.filter(mobile=mobile).exists():
-        return
-    hour_ago = timezone.now() - timedelta(hours=1)
-    if (
-        SmsCode.objects.filter(mobile=mobile, created_at__gte=hour_ago).count()
-        >= SMS_CODES_PER_HOUR
-    ):
-        return
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    SmsCode.objects.create(
-        mobile=mobile,
-        purpose=purpose,
-        code_hash=make_password(code),
-        expires_at=timezone.now() + timedelta(minutes=SMS_CODE_MINUTES),
-    )
-    text = _("【钱塘区总工会】验证码 %(code)s，%(minutes)s分钟内有效。如非本人操作请忽略。") % {
-        "code": code,
-        "minutes": SMS_CODE_MINUTES,
-    }
-    transaction.on_commit(lambda: send_sms(mobile, text))
+def login_failures(mobile: str) -> int:
+    """Failed password logins for one number in the last hour, from every address."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - timedelta(hours=1)
+    total = AccessAttempt.objects.filter(username=mobile, attempt_time__gte=since).aggregate(
+        n=Sum("failures_since_start")
+    )["n"]
+    return total or 0
+
+
+def login_needs_code(mobile: str) -> bool:
+    """After many failures from anywhere, the password alone no longer logs in: the owner adds
+    a texted code (or logs in with the code alone). Nobody is locked out of their own account
+    by someone else's guessing."""
+    return login_failures(mobile) >= settings.PORTAL_LOGIN_ACCOUNT_LIMIT
+
+
+def lockouts_clear(mobile: str) -> None:
+    from axes.utils import reset
+
+    reset(username=mobile)
 
 
 def password_reset_with_code(*, mobile: str, code: str, new_password: str) -> Decision:
-    invalid = Decision.deny(_("验证码不正确或已过期，请重新获取。"))
-    with transaction.atomic():
-        sms = (
-            SmsCode.objects.select_for_update()
-            .filter(mobile=mobile, purpose="password_reset", used_at__isnull=True)
-            .order_by("-created_at")
-            .first()
-        )
-        if not sms or sms.expires_at < timezone.now() or sms.attempts >= SMS_CODE_MAX_ATTEMPTS:
-            return invalid
-        if not check_password(code, sms.code_hash):
-            sms.attempts += 1
-            sms.save(update_fields=["attempts"])
-            return invalid
-        sms.used_at = timezone.now()
-        sms.save(update_fields=["used_at"])
-        member = Member.objects.select_related("user").get(mobile=mobile)
-        member.user.set_password(new_password)
-        member.user.save(update_fields=["password"])
+    """A new password for the owner of the number, proved by the texted code. It clears the
+    lockouts of the number; the sessions signed in with the old password end."""
+    checked = codes.sms_code_check(mobile=mobile, purpose=codes.Purpose.PASSWORD_RESET, code=code)
+    if not checked:
+        return checked
+    member = Member.objects.select_related("user").filter(mobile=mobile).first()
+    if member is None:
+        return Decision.deny(_("验证码不正确或已过期，请重新获取。"), code="bad_code")
+    member.user.set_password(new_password)
+    member.user.save(update_fields=["password"])
+    lockouts_clear(mobile)
     return Decision.allow()
 
 
@@ -278,3 +293,71 @@ def join_request_decide(
 
 def join_request_withdraw(*, join_request: JoinRequest, actor: User) -> Decision:
     return application_transition(application=join_request, actor=actor, step="withdraw")
+
+
+# -- closing the account ---------------------------------------------------------------------
+
+
+def closure_can_request(*, member: Member) -> Decision:
+    if member.closure_requests.filter(status=ClosureStatus.REQUESTED).exists():
+        return Decision.deny(_("您已经申请注销，正在办理中。"), code="pending")
+    return Decision.allow()
+
+
+def closure_request_submit(*, member: Member, actor: User, reason: str = "") -> ClosureRequest:
+    decision = closure_can_request(member=member)
+    if not decision:
+        raise ValidationError(decision.reason, code=decision.code)
+    try:
+        with transaction.atomic():
+            request = ClosureRequest.objects.create(
+                member=member, street=member.street, reason=reason.strip()[:300]
+            )
+            record_start(application=request, actor=actor)
+    except IntegrityError as error:
+        raise ValidationError(_("您已经申请注销，正在办理中。"), code="pending") from error
+    return request
+
+
+def member_anonymise(*, member: Member, actor: User) -> None:
+    """Delete or anonymise a worker's personal information, keeping what the law requires:
+    if money was ever paid to them, their name and ID number stay (encrypted) with the
+    payment records; otherwise those go too. Their login ends at once."""
+    from services.applications.models import Application, LedgerEntry, Notification
+
+    paid_before = LedgerEntry.objects.filter(member=member).exists()
+    mobile = member.mobile
+    transaction.on_commit(
+        lambda: send_sms(mobile, _("【钱塘区总工会】您的账号已注销，个人信息已按告知书删除。"))
+    )
+    for application in Application.objects.filter(applicant=member).exclude(
+        pk__in=LedgerEntry.objects.filter(member=member).values("source_id")
+    ):
+        for attachment in application.attachments.all():
+            attachment.file.delete(save=False)
+        application.delete()
+    Notification.objects.filter(user=member.user).delete()
+    SmsCode.objects.filter(mobile=mobile).delete()
+    ConsentRecord.objects.filter(user=member.user, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+    member.mobile = f"x{member.pk:010d}"
+    member.bank_card = member.bank_card_index = member.bank_card_last4 = ""
+    member.employer_name = ""
+    member.closed_at = timezone.now()
+    if not paid_before:
+        member.real_name = _("已注销")
+        member.id_number = ""
+        member.id_number_index = f"closed:{member.pk}"
+        member.id_number_masked = ""
+    member.save()
+    user = member.user
+    user.is_active = False
+    user.set_unusable_password()
+    user.username = f"closed-{user.pk}"
+    user.email = user.first_name = user.last_name = ""
+    user.save()
+
+
+def closure_withdraw(*, closure: ClosureRequest, actor: User) -> Decision:
+    return application_transition(application=closure, actor=actor, step="withdraw")

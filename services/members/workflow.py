@@ -21,7 +21,12 @@ from services.applications.engine import (
     step,
 )
 from services.decisions import Decision
-from services.members.models import JoinStatus, MembershipCounter, VerificationStatus
+from services.members.models import (
+    ClosureStatus,
+    JoinStatus,
+    MembershipCounter,
+    VerificationStatus,
+)
 
 R, J = Role, JoinStatus
 
@@ -96,6 +101,60 @@ JOINING = register_workflow(
             ),
             step(
                 "withdraw", J.SUBMITTED, J.WITHDRAWN, [R.APPLICANT], gettext_lazy("撤回申请"),
+            ),
+        ),
+    )
+)  # fmt: skip
+
+
+# -- closing an account ------------------------------------------------------------------------
+
+
+def no_money_waiting(context: StepContext) -> Decision:
+    """Money decided but not yet paid, or an application still being reviewed, must be
+    settled first: closing would leave staff unable to reach the worker about it."""
+    from services.applications.models import LedgerEntry
+
+    member = context.application.member
+    if LedgerEntry.objects.filter(member=member, status__in=["reserved", "in_batch"]).exists():
+        return Decision.deny(
+            _("该职工还有已核定未发放的款项，请先发放或撤销后再注销。"), code="money_waiting"
+        )
+    if member.applications.filter(status__in=["submitted", "in_review", "needs_info"]).exists():
+        return Decision.deny(
+            _("该职工还有审核中的申请，请先办结后再注销。"), code="applications_open"
+        )
+    return Decision.allow()
+
+
+def close_account(context: StepContext) -> None:
+    from services.members.services import member_anonymise
+
+    record_decision(context)
+    member_anonymise(member=context.application.member, actor=context.actor)
+
+
+CLOSING = register_workflow(
+    Workflow(
+        name="closing",
+        label=gettext_lazy("注销账号"),
+        statuses=ClosureStatus,
+        initial=ClosureStatus.REQUESTED,
+        final=frozenset({ClosureStatus.CLOSED, ClosureStatus.REFUSED, ClosureStatus.WITHDRAWN}),
+        steps=(
+            step(
+                "close", ClosureStatus.REQUESTED, ClosureStatus.CLOSED, [R.SYSTEM_ADMIN],
+                gettext_lazy("注销（删除或匿名化个人信息）"), guards=[no_money_waiting],
+                effects=[close_account],
+            ),
+            step(
+                "refuse", ClosureStatus.REQUESTED, ClosureStatus.REFUSED, [R.SYSTEM_ADMIN],
+                gettext_lazy("暂不能注销"), N_("您的注销申请暂不能办理：%(note)s"),
+                note_required=True, effects=[record_decision],
+            ),
+            step(
+                "withdraw", ClosureStatus.REQUESTED, ClosureStatus.WITHDRAWN, [R.APPLICANT],
+                gettext_lazy("撤回注销申请"),
             ),
         ),
     )

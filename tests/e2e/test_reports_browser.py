@@ -13,6 +13,7 @@ from tests.factories import (
     ReportSectionFactory,
     StaffUserFactory,
 )
+from tests.reports.test_language_of_parts import proposed_english  # noqa: F401 (a fixture)
 
 VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 
@@ -95,7 +96,9 @@ def test_editor_edits_previews_and_publishes_a_draft(open_page, transactional_db
 
 
 @VIEWPORTS
-@pytest.mark.parametrize("path", ["/", "/reports/", "/reports/2023/", "/en/reports/2023/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/reports/", "/reports/2023/", "/en/", "/en/reports/", "/en/reports/2023/"]
+)
 def test_public_pages_pass_axe(open_page, report_2023_live, viewport, path):
     tab = open_page(viewport)
     assert tab.goto(path).status == 200
@@ -122,3 +125,80 @@ def test_language_switch(open_page, report_2023_live):
     assert tab.page.locator("html").get_attribute("lang") == "en"
     assert tab.page.get_by_role("heading", name="Contents").is_visible()
     tab.screenshot("report-2023-english-phone", full_page=False)
+
+
+@VIEWPORTS
+def test_every_section_leads_back_to_the_contents(open_page, report_2023_live, viewport):
+    tab = open_page(viewport)
+    tab.goto("/reports/2023/")
+    page = tab.page
+    back = page.get_by_role("link", name="返回目录")
+    assert back.count() == 6  # four sections, the plans, open data
+    section = page.locator("#section-3")
+    section.get_by_role("link", name="返回目录").scroll_into_view_if_needed()
+    tab.screenshot(f"report-back-to-toc-link-{viewport['width']}", full_page=False)
+    # a keyboard user: the link, then Tab lands on the contents' first entry
+    section.get_by_role("link", name="返回目录").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/reports/2023/#toc")
+    expect(page.locator("#toc")).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    first = page.locator("#toc a").first
+    assert first.evaluate("el => el === document.activeElement")
+    tab.screenshot(f"report-back-at-toc-{viewport['width']}", full_page=False)
+    # never printed: the contents are not printed either
+    page.emulate_media(media="print")
+    expect(back.first).to_be_hidden()
+    expect(page.locator("#toc")).to_be_hidden()
+    assert tab.csp_violations() == []
+
+
+@VIEWPORTS
+def test_numbers_read_with_thousands_separators(open_page, report_2023_live, viewport):
+    tab = open_page(viewport)
+    tab.goto("/reports/2023/")
+    page = tab.page
+    figure = page.locator(".figure", has_text="获得医疗互助补助职工")
+    expect(figure.locator(".figure__number")).to_have_text("40,195")
+    chart_value = page.locator(".chart__value", has_text="40,195名")
+    expect(chart_value).to_be_visible()
+    # the value beside the longest bar stays inside the chart's frame
+    value_box = chart_value.bounding_box()
+    chart_box = page.locator(".chart", has=chart_value).bounding_box()
+    assert value_box["x"] + value_box["width"] <= chart_box["x"] + chart_box["width"]
+    figure.scroll_into_view_if_needed()
+    tab.screenshot(f"report-numbers-{viewport['width']}", full_page=False)
+    chart_value.scroll_into_view_if_needed()
+    tab.screenshot(f"report-chart-numbers-{viewport['width']}", full_page=False)
+
+
+@VIEWPORTS
+@pytest.mark.usefixtures("proposed_english")
+@pytest.mark.parametrize("path", ["/en/", "/en/reports/", "/en/reports/2023/"])
+def test_chinese_content_is_marked_chinese_in_the_browser(
+    open_page, report_2023_live, viewport, path
+):
+    """WCAG 3.1.2 as the browser parsed the page (the SVG included): every text with Chinese
+    in it has a lang="zh…" ancestor below <html lang="en">."""
+    tab = open_page(viewport, locale="en-GB")
+    assert tab.goto(path).status == 200
+    unmarked = tab.page.evaluate(
+        r"""() => {
+            const cjk = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]/;
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            const found = [];
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                if (!cjk.test(node.data)) continue;
+                const owner = node.parentElement.closest('[lang]');
+                if (!owner || owner === document.documentElement ||
+                    !owner.getAttribute('lang').startsWith('zh')) found.push(node.data.trim());
+            }
+            return found;
+        }"""
+    )
+    assert unmarked == []
+    if path == "/en/reports/2023/":
+        expect(tab.page.locator(".report-hero__language")).to_have_text(
+            "This report is published in Chinese."
+        )
+    tab.screenshot(f"english{path.replace('/', '-')}-{viewport['width']}")

@@ -3,12 +3,15 @@
 import csv
 import io
 import json
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from reports.presentation import group_digits
 from reports.services import report_publish
 from tests.factories import AnnualReportFactory, KeyFigureFactory, ReportSectionFactory
 
@@ -38,6 +41,74 @@ def test_report_page_has_toc_charts_and_print_stylesheet(client, report_2023):
     assert 'role="img" aria-labelledby="chart-1-1-title chart-1-1-desc"' in html
     assert '<desc id="chart-1-1-desc">' in html
     assert 'media="print"' in html
+
+
+def test_every_section_links_back_to_the_contents(client, report_2023):
+    html = client.get("/reports/2023/").content.decode()
+    assert '<nav class="toc" id="toc" aria-labelledby="toc-title">' in html
+    sections = re.findall(r'<section class="report-section.*?</section>', html, re.S)
+    assert len(sections) == 6  # four sections, the plans, open data
+    back = (
+        '<p class="back-to-toc"><a href="#toc"><span aria-hidden="true">↑ </span>返回目录</a></p>'
+    )
+    for section in sections:
+        assert section.removesuffix("</section>").rstrip().endswith(back)
+    assert ".back-to-toc" in Path("static/css/print.css").read_text().split("{")[0]
+
+
+def test_group_digits():
+    assert group_digits("40195") == "40,195"
+    assert group_digits("723510") == "723,510"
+    assert group_digits("2010") == "2,010"
+    assert group_digits("1234567.25") == "1,234,567.25"
+    assert group_digits("30.89") == "30.89"
+    assert group_digits("72.351") == "72.351"
+    assert group_digits("999") == "999"
+    assert group_digits("0") == "0"
+
+
+def test_numbers_have_thousands_separators_but_years_do_not(client, report_2023):
+    html = client.get("/reports/2023/").content.decode()
+    number = '<span class="figure__number">{}</span>'
+    assert number.format("40,195") in html and number.format("53,611") in html
+    assert number.format("2,010") in html and number.format("1,523") in html
+    assert number.format("30.89") in html and number.format("72.351") in html
+    assert number.format("371") in html
+    numbers = re.findall(number.format("(.*?)"), html)
+    assert len(numbers) == 72
+    assert [n for n in numbers if re.search(r"\d{4}", n)] == []
+    # in the charts: the value beside the bar and the description read out
+    assert 'class="chart__value">40,195名</text>' in html
+    assert "获得医疗互助补助职工 40,195名" in html
+    # only the staff's own prose, left as written, still says 40195
+    outside_prose = re.sub(r'<div class="prose">.*?</div>', "", html, flags=re.S)
+    assert "40195" in html and "40195" not in outside_prose
+    # years stay as they are
+    assert "2023 年度报告" in html and "2,023" not in html
+    assert "2024年“四项行动”" in html
+    home = client.get("/").content.decode()
+    assert number.format("40,195") in home and "2,023" not in home
+
+
+def test_report_templates_hard_code_no_chinese(client):
+    """Chinese, punctuation included (：、（）), is written only inside translatable strings,
+    so the English catalogue can give English words and English punctuation."""
+    root = Path("templates")
+    translatable = re.compile(
+        r"{% blocktranslate.*?{% endblocktranslate %}|{% translate .*?%}|_\(\".*?\"\)|{#.*?#}",
+        re.S,
+    )
+    for name in [
+        "reports/annualreport_detail.html",
+        "reports/annualreport_list.html",
+        "reports/includes/report_body.html",
+        "reports/includes/back_to_toc.html",
+        "includes/figure.html",
+        "includes/bar_chart.html",
+        "home.html",
+    ]:
+        rest = translatable.sub("", (root / name).read_text(encoding="utf-8"))
+        assert not re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", rest), name
 
 
 def test_archive_lists_published_reports_only(client, report_2023):
@@ -82,6 +153,10 @@ def test_figures_as_csv(client, report_2023):
     first = rows[0]
     assert first["label"] == "“守好红色根脉·班前十分钟活动”"
     assert (first["value"], first["unit"], first["text"]) == ("40", "场", "40场")
+    # open data keeps raw numbers, without the page's thousands separators
+    medical = next(r for r in rows if r["label"] == "获得医疗互助补助职工")
+    assert (medical["value"], medical["text"]) == ("40195", "40195名")
+    assert not any("," in row["value"] + row["text"] for row in rows)
 
 
 def test_figures_as_json(client, report_2023):
@@ -90,6 +165,8 @@ def test_figures_as_json(client, report_2023):
     medical = next(f for f in body["figures"] if f["label"] == "医疗互助补助")
     assert Decimal(medical["value"]) == Decimal("72.351")
     assert medical["text"] == "72.351万元"
+    workers = next(f for f in body["figures"] if f["label"] == "获得医疗互助补助职工")
+    assert (workers["value"], workers["text"]) == ("40195", "40195名")
 
 
 def test_csv_neutralises_formula_cells(client, db):

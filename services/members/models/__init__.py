@@ -15,6 +15,7 @@ Staff are users with ``is_staff``; their ``StaffProfile`` says which street a st
 reviewer (街道初审员) works for, which limits what they see.
 """
 
+from services.members.models.closing import ClosureRequest, ClosureStatus
 from services.members.models.joining import JoinRequest, JoinStatus, MembershipCounter
 from services.members.models.organisation import Enterprise, EnterpriseSize, GrassrootsUnion, Street
 from services.members.models.people import (
@@ -30,7 +31,7 @@ from services.members.models.people import (
 )
 
 __all__ = [
-    "ConsentRecord", "EmploymentForm", "Enterprise", "EnterpriseSize", "GrassrootsUnion",
-    "JoinRequest", "JoinStatus", "Member", "MembershipCounter",
+    "ClosureRequest", "ClosureStatus", "ConsentRecord", "EmploymentForm", "Enterprise",
+    "EnterpriseSize", "GrassrootsUnion", "JoinRequest", "JoinStatus", "Member", "MembershipCounter",
     "PiiRevealLog", "Sex", "SmsCode", "StaffProfile", "Street", "User", "VerificationStatus",
 ]  # fmt: skip

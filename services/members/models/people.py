@@ -137,6 +137,7 @@ class Member(models.Model):
     bank_card = EncryptedCharField(_("收款银行卡号"), blank=True, default="")
     bank_card_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     bank_card_last4 = models.CharField(_("银行卡尾号"), max_length=4, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("注销时间"), null=True, blank=True, editable=False)
 
     objects = MemberQuerySet.as_manager()
 

@@ -160,7 +160,7 @@ def test_no_sms_leaves_when_the_transaction_rolls_back(
 ):
     from django.db import transaction
 
-    from services.members.services import sms_code_send
+    from services.members.codes import Purpose, sms_code_send
 
     class Abort(Exception):
         pass
@@ -170,21 +170,34 @@ def test_no_sms_leaves_when_the_transaction_rolls_back(
         pytest.raises(Abort),
         transaction.atomic(),
     ):
-        sms_code_send(mobile=member.mobile)
+        sms_code_send(mobile=member.mobile, purpose=Purpose.PASSWORD_RESET)
         raise Abort
     assert callbacks == [] and sms_outbox == []
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
-        sms_code_send(mobile=member.mobile)
+        sms_code_send(mobile=member.mobile, purpose=Purpose.PASSWORD_RESET)
     assert len(callbacks) == 1 and len(sms_outbox) == 1
 
 
-def test_changing_the_mobile_needs_the_password(client, member):
+def test_changing_the_mobile_needs_the_password_and_a_code_to_the_new_number(
+    client, member, sms_outbox, django_capture_on_commit_callbacks
+):
     login(client)
-    response = client.post("/me/mobile/", {"new_mobile": "13600000000", "password": "wrong"})
-    assert "密码不正确" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/me/mobile/", {"new_mobile": "13600000000", "send_code": "1"})
+    ((to, text),) = sms_outbox
+    assert to == "13600000000"
+    code = re.search(r"验证码 (\d{6})", text).group(1)
+    no_code = {"new_mobile": "13600000000", "password": TEST_PASSWORD, "code": "999999"}
+    if code == "999999":
+        no_code["code"] = "888888"
+    assert "验证码不正确" in client.post("/me/mobile/", no_code).content.decode()
+    wrong = {"new_mobile": "13600000000", "password": "wrong", "code": code}
+    assert "密码不正确" in client.post("/me/mobile/", wrong).content.decode()
     member.refresh_from_db()
     assert member.mobile == "13700000001"
-    response = client.post("/me/mobile/", {"new_mobile": "13600000000", "password": TEST_PASSWORD})
+    response = client.post(
+        "/me/mobile/", {"new_mobile": "13600000000", "password": TEST_PASSWORD, "code": code}
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.mobile == member.user.username == "13600000000"
@@ -194,7 +207,7 @@ def test_changing_the_mobile_needs_the_password(client, member):
 def test_a_new_notice_version_asks_for_consent_again(client, member, settings):
     login(client)
     assert client.get("/me/").status_code == 200
-    settings.PORTAL_PRIVACY_NOTICE_VERSION = 2
+    settings.PORTAL_PRIVACY_NOTICE_VERSION = 3
     response = client.get("/me/")
     assert response.status_code == 302 and response["Location"].startswith("/me/consent/")
     page = client.get(response["Location"])
@@ -202,7 +215,7 @@ def test_a_new_notice_version_asks_for_consent_again(client, member, settings):
     refused = client.post("/me/consent/", {"next": "/me/"})
     assert refused.status_code == 200
     client.post("/me/consent/", {"consent": "on", "next": "/me/"})
-    assert ConsentRecord.objects.filter(user=member.user, notice_version=2).count() == 1
+    assert ConsentRecord.objects.filter(user=member.user, notice_version=3).count() == 1
     assert client.get("/me/").status_code == 200
 
 
@@ -212,7 +225,7 @@ def test_consent_can_be_withdrawn(client, member):
     assert ConsentRecord.objects.get(user=member.user).withdrawn_at is not None
     assert client.get("/me/").status_code == 302
     history = client.get("/me/consents/")
-    assert history.status_code == 302  # consent first, then the history
+    assert history.status_code == 200  # the consent history stays readable
 
 
 def test_me_pages_are_never_cached(client, member):

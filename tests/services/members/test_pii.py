@@ -2,6 +2,7 @@
 
 import io
 import logging
+import re
 
 import pytest
 from django.core.management import call_command
@@ -137,10 +138,15 @@ def test_no_personal_data_in_logs(client, db, caplog, django_capture_on_commit_c
     EnterpriseFactory(name="日志测试企业")
     number = make_id_number("330102", "19770707", 77)
     with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/register/", {"mobile": "13311112222", "send_code": "1"})
+    from services.members.sms import LocmemSmsBackend
+
+    code = re.search(r"验证码 (\d{6})", LocmemSmsBackend.outbox[-1][1]).group(1)
+    with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
         client.post(
             "/accounts/register/",
             {
-                "mobile": "13311112222",
+                "code": code,
                 "password1": "Log-test-2026!",
                 "password2": "Log-test-2026!",
                 "real_name": "钱日志",

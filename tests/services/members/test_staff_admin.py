@@ -1,5 +1,7 @@
 """Staff roles and street scoping in the admin."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -70,7 +72,9 @@ def test_member_records_are_read_only_in_the_admin(client, two_streets):
     assert 'name="id_number"' not in html
 
 
-def test_counter_registration_records_the_staff_and_the_consent(client, staff_groups):
+def test_counter_registration_records_the_staff_and_the_consent(
+    client, staff_groups, django_capture_on_commit_callbacks
+):
     EnterpriseFactory(name="窗口测试企业")
     reviewer = street_staff("XS")
     login_staff(client, reviewer)
@@ -84,6 +88,12 @@ def test_counter_registration_records_the_staff_and_the_consent(client, staff_gr
         "employer": "窗口测试企业",
         "employment_form": "contract",
     }
+    from services.members.sms import LocmemSmsBackend
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"mobile": data["mobile"], "send_code": "1"})
+    code = re.search(r"验证码 (\d{6})", LocmemSmsBackend.outbox[-1][1]).group(1)
+    data["code"] = code
     refused = client.post(url, data)
     assert "必须记录职工本人的单独同意" in refused.content.decode()
     assert not Member.objects.exists()

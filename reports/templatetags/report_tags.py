@@ -1,0 +1,40 @@
+"""Marking the report's Chinese content on pages in another language (WCAG 3.1.2).
+
+Staff write a report in Chinese and it stays Chinese on the English pages, inside an English
+page (``<html lang="en">``). Whatever Chinese content such a page shows must sit in an element
+with ``lang="zh-Hans"`` so that a screen reader reads it in a Chinese voice. On a Chinese
+page these add nothing, and the HTML stays as it was.
+
+    {% load report_tags %}
+    <h2{% zh_lang %}>{{ section.heading }}</h2>
+    {% blocktranslate with heading=section.heading|zh %}{{ heading }}：关键数字{% end… %}
+"""
+
+from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import get_language
+
+register = template.Library()
+
+CONTENT_LANGUAGE = "zh-Hans"
+
+
+def content_is_foreign() -> bool:
+    """True when the page is in another language than the report content (Chinese)."""
+    return not (get_language() or "zh-hans").lower().startswith("zh")
+
+
+@register.simple_tag
+def zh_lang():
+    """` lang="zh-Hans"` for an element that holds only Chinese content; nothing on a Chinese
+    page. With ``as`` it gives a value to test: ``{% zh_lang as zh_attr %}{% if zh_attr %}``."""
+    return format_html(' lang="{}"', CONTENT_LANGUAGE) if content_is_foreign() else ""
+
+
+@register.filter
+def zh(value):
+    """A piece of Chinese content inside a translated sentence, in a ``<span lang>`` when the
+    page is in another language; escaped as usual either way."""
+    if not content_is_foreign():
+        return conditional_escape(value)
+    return format_html('<span lang="{}">{}</span>', CONTENT_LANGUAGE, value)
