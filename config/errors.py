@@ -5,7 +5,9 @@ middleware below all render ``errors/error.html``)."""
 import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
@@ -62,10 +64,24 @@ def csrf_failure(request, reason=""):
     return render_error(request, 403, code="csrf")
 
 
+def _has_nul(request) -> bool:
+    """A NUL byte anywhere a view could read it: the path, a query parameter, a form field
+    (names included). No field of the portal may hold one, and PostgreSQL refuses them."""
+    if "\x00" in request.path:
+        return True
+    sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    for data in sources:
+        for key, values in data.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return True
+    return False
+
+
 class ErrorPagesMiddleware:
-    """Bodies too large are refused before anything reads them (413); an address that takes
-    only POST, opened with GET, leads back to the page it belongs to; other 405s get the
-    portal's page instead of an empty one."""
+    """Bodies too large are refused before anything reads them (413); a NUL byte anywhere in
+    the request is a bad request (400); an address that takes only POST, opened with GET,
+    leads back to the page it belongs to; other 405s get the portal's page instead of an
+    empty one."""
 
     # Room for the other fields of an upload form beside the file itself.
     OVERHEAD = 256 * 1024
@@ -80,6 +96,13 @@ class ErrorPagesMiddleware:
             return render_error(request, 400)
         if length > settings.PORTAL_UPLOAD_MAX_BYTES + self.OVERHEAD:
             return render_error(request, 413)
+        try:
+            if _has_nul(request):
+                return render_error(request, 400)
+        except RequestDataTooBig:
+            return render_error(request, 413)
+        except (SuspiciousOperation, MultiPartParserError, UnicodeDecodeError):
+            return render_error(request, 400)
         response = self.get_response(request)
         if response.status_code == 405 and not getattr(response, "portal_page", False):
             if request.method in ("GET", "HEAD"):
@@ -92,6 +115,12 @@ class ErrorPagesMiddleware:
             rendered["Allow"] = response.get("Allow", "")
             return rendered
         return response
+
+    def process_exception(self, request, exception):
+        """A number too large for the database (an id of 30 digits) is bad input."""
+        if isinstance(exception, OverflowError):
+            return render_error(request, 400)
+        return None
 
     @staticmethod
     def _parent(path: str) -> str | None:

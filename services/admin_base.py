@@ -1,6 +1,7 @@
 """Admin building blocks shared by every app's admin pages."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.http import Http404
 
 
@@ -48,3 +49,34 @@ class StreetScopedAdmin(admin.ModelAdmin):
         if obj is None:
             raise Http404
         return obj
+
+
+def _valid_ids(values) -> list:
+    return [v for v in values if str(v).isdigit() and len(str(v)) <= 18]
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks up whatever value was posted when it redraws a form
+    with errors, and fails on one that is not an id ("%", "1e5"); this one looks up ids only."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _valid_ids(value), attr)
+
+
+class SafeAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _valid_ids(value), attr)
+
+
+class SafeAutocompleteMixin:
+    """For every ModelAdmin with ``autocomplete_fields``: the widgets above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(db_field, self.admin_site)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

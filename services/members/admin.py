@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
-from services.admin_base import ReadOnlyAdmin, ReadOnlyMixin, StreetScopedAdmin
+from services.admin_base import (
+    ReadOnlyAdmin,
+    ReadOnlyMixin,
+    SafeAutocompleteMixin,
+    StreetScopedAdmin,
+)
 from services.applications.admin.history import StatusChangeInline
 from services.applications.engine import application_transition, steps_for
 from services.members import codes, selectors, services
@@ -77,7 +82,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(GrassrootsUnion)
-class GrassrootsUnionAdmin(admin.ModelAdmin):
+class GrassrootsUnionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "enterprise", "sector", "street", "founded_on"]
     list_filter = ["street"]
     search_fields = ["name"]

@@ -17,9 +17,7 @@ from services.applications.models import Application, LedgerEntry, PaymentBatch,
 from services.members.models import VerificationStatus
 from tests.e2e.conftest import DESKTOP, PHONE, admin_login
 from tests.factories import TEST_PASSWORD, MemberFactory, street_staff
-from tests.services.applications.conftest import approved, make_eligible
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+from tests.services.applications.conftest import approved, make_eligible, pdf
 
 
 @pytest.fixture
@@ -40,7 +38,7 @@ def setting(transactional_db, staff_groups, tmp_path):
     files = {}
     for name in ("录取通知书.pdf", "学费收据.pdf", "收据原件.pdf"):
         path = tmp_path / name
-        path.write_bytes(PDF + name.encode())
+        path.write_bytes(pdf(name, marker=name).read())
         files[name] = str(path)
     return program, member, files
 

@@ -1,3 +1,4 @@
+import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -15,8 +16,15 @@ from tests.factories import TEST_PASSWORD, MemberFactory, street_staff
 
 
 def pdf(name="proof.pdf", marker="1"):
-    body = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% " + marker.encode() + b"\n%%EOF\n"
-    return SimpleUploadedFile(name, body, content_type="application/pdf")
+    """A small valid one-page PDF; different markers (its title) give different SHA-256s."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": marker})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
 
 
 @pytest.fixture

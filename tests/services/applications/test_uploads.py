@@ -1,13 +1,26 @@
 """Proofs are judged by their content; names are cleaned; files are private."""
 
 import io
+import struct
+import warnings
+import zlib
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from pypdf.annotations import Link
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NullObject, TextStringObject
 
+from services.applications import uploads
 from services.applications.models import Attachment
-from services.applications.uploads import clean_filename
+from services.applications.uploads import (
+    clean_filename,
+    download_name,
+    pdf_active_content,
+    pdf_raw_active_content,
+)
 from tests.services.applications import conftest as helpers
 from tests.services.applications.conftest import pdf
 
@@ -58,16 +71,90 @@ def test_size_limit_applies_even_without_a_content_length(draft, member, setting
         )  # fmt: skip
 
 
-def test_decompression_bomb_is_refused(worker, draft, settings):
+# Images: Pillow's pixel limit, without its grace zone --------------------------------------
+
+
+def png(width, height):
+    """A valid all-black 1-bit PNG of any size, built row by row so nothing holds its pixels."""
+
+    def chunk(kind, data):
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    row = b"\x00" * (1 + (width + 7) // 8)  # the filter byte, then the packed bits
+    packer = zlib.compressobj(9)
+    pixels = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+        + chunk(b"IDAT", pixels)
+        + chunk(b"IEND", b"")
+    )
+
+
+def image(fmt, size=(20, 10)):
     buffer = io.BytesIO()
-    Image.new("1", (12000, 12000)).save(buffer, "PNG")  # tiny file, 144 megapixels
+    Image.new("RGB", size, "white").save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def test_decompression_bomb_is_refused(worker, draft):
     Image.MAX_IMAGE_PIXELS, old = 50_000_000, Image.MAX_IMAGE_PIXELS
-    try:
-        response = upload(worker, draft, SimpleUploadedFile("bomb.png", buffer.getvalue()))
+    try:  # 144 megapixels, more than twice the limit: Pillow itself raises
+        response = upload(worker, draft, SimpleUploadedFile("bomb.png", png(12000, 12000)))
     finally:
         Image.MAX_IMAGE_PIXELS = old
     assert response.status_code == 400
     assert "图片尺寸过大" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+@pytest.fixture
+def just_too_big():
+    """A real PNG a little over Pillow's limit, where Pillow only warns."""
+    limit = Image.MAX_IMAGE_PIXELS
+    width = 10_000
+    height = limit // width + 1
+    assert limit < width * height < 2 * limit
+    data = png(width, height)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(io.BytesIO(data)) as opened:  # a warning, not an error
+            assert opened.size == (width, height)
+    return data
+
+
+def test_an_image_pillow_only_warns_about_is_refused(worker, draft, just_too_big):
+    response = upload(worker, draft, SimpleUploadedFile("big.png", just_too_big))
+    assert response.status_code == 400
+    assert "图片尺寸过大" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_the_pixel_count_holds_even_if_the_warning_is_not_an_error(
+    worker, draft, just_too_big, monkeypatch
+):
+    """warnings.catch_warnings is process-wide; the explicit count must hold on its own."""
+    monkeypatch.setattr(warnings, "simplefilter", lambda *args, **kwargs: None)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+        response = upload(worker, draft, SimpleUploadedFile("big.png", just_too_big))
+    assert response.status_code == 400
+    assert "图片尺寸过大" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_ordinary_images_are_accepted(worker, draft):
+    assert upload(worker, draft, SimpleUploadedFile("a.png", image("PNG"))).status_code == 302
+    response = upload(worker, draft, SimpleUploadedFile("b.jpg", image("JPEG")), kind="receipt")
+    assert response.status_code == 302
+    assert sorted(Attachment.objects.values_list("content_type", flat=True)) == [
+        "image/jpeg",
+        "image/png",
+    ]
+
+
+# Names ---------------------------------------------------------------------------------------
 
 
 def test_names_are_cleaned_and_files_stored_under_random_names(worker, draft):
@@ -91,6 +178,324 @@ def test_names_are_cleaned_and_files_stored_under_random_names(worker, draft):
 )
 def test_clean_filename(raw, clean):
     assert clean_filename(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "stored"),
+    [
+        ("收据.jpg", None, "收据.pdf"),
+        ("收据", None, "收据.pdf"),
+        ("x.exe", None, "x.pdf"),
+        ("收据.PDF", None, "收据.pdf"),
+        ("照片.jpeg", "JPEG", "照片.jpg"),
+        ("照片.pdf", "JPEG", "照片.jpg"),
+        ("扫描件.pdf", "PNG", "扫描件.png"),
+        ("扫描件", "PNG", "扫描件.png"),
+    ],
+)
+def test_the_download_name_ends_in_the_type_found(worker, draft, name, content, stored):
+    file = pdf(name) if content is None else SimpleUploadedFile(name, image(content))
+    assert upload(worker, draft, file).status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == stored
+    download = worker.get(f"/me/applications/{draft.pk}/files/{attachment.pk}/")
+    assert quote(stored) in download["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "content_type", "clean"),
+    [
+        ("C:\\Users\\me\\收据.jpg", "application/pdf", "收据.pdf"),
+        ("../../\u202egpj.exe", "image/png", "gpj.png"),
+        ("a" * 300 + ".exe", "application/pdf", "a" * 96 + ".pdf"),
+        ("a" * 300, "image/jpeg", "a" * 96 + ".jpg"),
+        ("报告 v1.2", "application/pdf", "报告 v1.2.pdf"),
+        ("archive.tar.gz", "application/pdf", "archive.tar.pdf"),
+        (".jpg", "application/pdf", "jpg.pdf"),
+        ("收据 .jpg", "application/pdf", "收据.pdf"),
+        ("", "image/png", "file.png"),
+        ("\x00\u200f", "application/pdf", "file.pdf"),
+    ],
+)
+def test_download_name(raw, content_type, clean):
+    assert download_name(raw, content_type) == clean
+    assert len(download_name(raw, content_type)) <= 100
+
+
+# PDFs: no active content, no encryption, must open ------------------------------------------
+
+
+def written(writer):
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def one_page():
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    return writer
+
+
+def action(kind, **entries):
+    values = {NameObject(f"/{key}"): TextStringObject(value) for key, value in entries.items()}
+    return DictionaryObject({NameObject("/S"): NameObject(kind), **values})
+
+
+def pdf_with_open_action_javascript():
+    writer = one_page()
+    script = writer._add_object(action("/JavaScript", JS="app.alert(1)"))
+    writer.root_object[NameObject("/OpenAction")] = script
+    return written(writer)
+
+
+def pdf_with_open_action_uri():
+    writer = one_page()
+    writer.root_object[NameObject("/OpenAction")] = action("/URI", URI="https://example.com/t")
+    return written(writer)
+
+
+def pdf_with_page_aa():
+    """Opening the page visits a URL: no script at all, but an automatic action."""
+    writer = one_page()
+    writer.pages[0][NameObject("/AA")] = DictionaryObject(
+        {NameObject("/O"): action("/URI", URI="https://example.com/t")}
+    )
+    return written(writer)
+
+
+def pdf_with_document_javascript():
+    """A script in the document's /Names tree, which viewers run on opening."""
+    writer = one_page()
+    script = writer._add_object(action("/JavaScript", JS="app.alert(1)"))
+    names = ArrayObject([TextStringObject("init"), script])
+    writer.root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/JavaScript"): DictionaryObject({NameObject("/Names"): names})}
+    )
+    return written(writer)
+
+
+def pdf_with_launch_link():
+    writer = one_page()
+    writer.add_annotation(0, Link(rect=(0, 0, 100, 100), url="https://example.com"))
+    link = writer.pages[0]["/Annots"][0].get_object()
+    link[NameObject("/A")] = action("/Launch", F="calc.exe")
+    return written(writer)
+
+
+def pdf_with_xfa_form():
+    writer = one_page()
+    writer.root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {NameObject("/Fields"): ArrayObject(), NameObject("/XFA"): NullObject()}
+    )
+    return written(writer)
+
+
+def pdf_with_attachment():
+    writer = one_page()
+    writer.add_attachment("readme.txt", b"hello")
+    return written(writer)
+
+
+def encrypted_pdf(user_password):
+    writer = one_page()
+    writer.encrypt(user_password, owner_password="owner-password", algorithm="AES-128")
+    return written(writer)
+
+
+def pdf_that_needs_a_password():
+    return encrypted_pdf(user_password="user-password")
+
+
+def pdf_with_only_an_owner_password():
+    """Opens without a password (only printing or copying is restricted), still encrypted."""
+    return encrypted_pdf(user_password="")
+
+
+def pdf_of_garbage():
+    return b"%PDF-1.7\n" + b"\x00garbage\xff" * 100
+
+
+def pdf_cut_short():
+    return pdf().read()[:200]
+
+
+def pdf_without_xref_or_pages():
+    """What these tests used to upload."""
+    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+def plain_pdf():
+    return pdf().read()
+
+
+def object_stream_pdf(catalog_extra=b"", extra=None):
+    """A PDF 1.5 whose objects all sit in one compressed object stream, found through a
+    cross-reference stream, as modern writers make them: nothing readable in the raw bytes."""
+    objects = {
+        2: b"<< /Type /Catalog /Pages 3 0 R" + catalog_extra + b" >>",
+        3: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        4: b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 595 842] >>",
+        **(extra or {}),
+    }
+    numbers = sorted(objects)
+    body, offsets = b"", []
+    for number in numbers:
+        offsets.append(len(body))
+        body += objects[number] + b"\n"
+    header = b" ".join(b"%d %d" % pair for pair in zip(numbers, offsets, strict=True)) + b"\n"
+    packed = zlib.compress(header + body)
+    out = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
+    stream_at = len(out)
+    out += (
+        b"1 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (len(numbers), len(header), len(packed))
+        + packed
+        + b"\nendstream\nendobj\n"
+    )
+    xref_number = max(numbers) + 1
+    xref_at = len(out)
+    rows = [b"\x00" + bytes(4) + b"\xff\xff", b"\x01" + stream_at.to_bytes(4) + bytes(2)]
+    for number in range(2, xref_number):
+        if number in objects:
+            rows.append(b"\x02" + (1).to_bytes(4) + numbers.index(number).to_bytes(2))
+        else:
+            rows.append(b"\x00" + bytes(6))
+    rows.append(b"\x01" + xref_at.to_bytes(4) + bytes(2))
+    table = b"".join(rows)
+    out += (
+        b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 2 0 R /Length %d >>\nstream\n"
+        % (xref_number, xref_number + 1, len(table))
+        + table
+        + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    )
+    return out
+
+
+def pdf_with_javascript_in_an_object_stream():
+    return object_stream_pdf(
+        b" /OpenAction 5 0 R", {5: b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"}
+    )
+
+
+def pdf_with_javascript_outside_the_xref():
+    """A script object pypdf never reads (after the end), which a repairing viewer may find;
+    its name is spelt with a #xx escape, which viewers decode."""
+    return pdf().read() + b"9 0 obj\n<< /S /J#61vaScript /JS (app.alert\\(1\\)) >>\nendobj\n"
+
+
+ACTIVE = "PDF 中含有脚本或自动执行的动作，出于安全原因不能接受。请用“打印为 PDF”重新生成后上传。"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (pdf_with_open_action_javascript, ACTIVE),
+        (pdf_with_open_action_uri, ACTIVE),
+        (pdf_with_page_aa, ACTIVE),
+        (pdf_with_document_javascript, ACTIVE),
+        (pdf_with_launch_link, ACTIVE),
+        (pdf_with_xfa_form, ACTIVE),
+        (pdf_with_javascript_in_an_object_stream, ACTIVE),
+        (pdf_with_javascript_outside_the_xref, ACTIVE),
+        (pdf_with_attachment, "PDF 中附带了其他文件，出于安全原因不能接受。"),
+        (pdf_that_needs_a_password, "PDF 已加密，无法检查，请上传未加密的文件。"),
+        (pdf_with_only_an_owner_password, "PDF 已加密，无法检查，请上传未加密的文件。"),
+        (pdf_of_garbage, "PDF 文件已损坏，无法打开。"),
+        (pdf_cut_short, "PDF 文件已损坏，无法打开。"),
+        (pdf_without_xref_or_pages, "PDF 文件已损坏，无法打开。"),
+    ],
+    ids=lambda value: getattr(value, "__name__", "-"),
+)
+def test_unsafe_or_unreadable_pdfs_are_refused(worker, draft, make, message):
+    response = upload(worker, draft, SimpleUploadedFile("收据.pdf", make()))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_a_script_in_an_object_stream_is_found_by_walking_the_objects():
+    data = pdf_with_javascript_in_an_object_stream()
+    assert pdf_raw_active_content(data) is None  # compressed: the byte scan cannot see it
+    assert pdf_active_content(PdfReader(io.BytesIO(data), strict=False)) == "script"
+
+
+def test_a_script_outside_the_xref_is_found_by_the_byte_scan():
+    data = pdf_with_javascript_outside_the_xref()
+    assert pdf_active_content(PdfReader(io.BytesIO(data), strict=False)) is None
+    assert pdf_raw_active_content(data) == "script"
+
+
+@pytest.mark.parametrize(
+    ("data", "verdict"),
+    [
+        (b"<< /S /JavaScript >>", "script"),
+        (b"<</JS(app.alert(1))>>", "script"),
+        (b"<< /J#53 <6170702e> >>", "script"),
+        (b"<< /JS 12 0 R >>", "script"),
+        (b"<< /S /Launch >>", "script"),
+        (b"<< /Type /EmbeddedFile >>", "attachment"),
+        (b"<< /EmbeddedFiles 3 0 R >>", "attachment"),
+        (b"\x8f\x12/JS\xfe\x01binary", None),  # by chance, in compressed data
+        (b"/JSON /JavaScripts /Launcher", None),
+    ],
+)
+def test_byte_scan(data, verdict):
+    assert pdf_raw_active_content(data) == verdict
+
+
+def test_a_pdf_too_big_to_inspect_is_refused(worker, draft, monkeypatch):
+    monkeypatch.setattr(uploads, "PDF_MAX_OBJECTS", 3)  # the plain PDF has four
+    response = upload(worker, draft, pdf())
+    assert response.status_code == 400
+    assert "PDF 文件结构过于复杂，无法检查。" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_a_pdf_that_takes_too_long_to_inspect_is_refused(worker, draft, monkeypatch):
+    monkeypatch.setattr(uploads, "PDF_CHECK_SECONDS", -1)
+    response = upload(worker, draft, pdf())
+    assert response.status_code == 400
+    assert "PDF 文件结构过于复杂，无法检查。" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_dangling_references_are_not_looked_up(monkeypatch):
+    """pypdf searches the whole file for each object it cannot find in the table; a file
+    full of references to nothing must not make the check do that thousands of times."""
+    dangling = b" ".join(b"%d 0 R" % number for number in range(100, 3100))
+    data = object_stream_pdf(b" /Refs [" + dangling + b"]")
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    looked_up = []
+    get_object = reader.get_object
+    monkeypatch.setattr(reader, "get_object", lambda ref: looked_up.append(ref) or get_object(ref))
+    assert pdf_active_content(reader) is None
+    # only what the table lists: the object stream, the three objects in it, the xref stream
+    assert {reference.idnum for reference in looked_up} == {1, 2, 3, 4, 5}
+
+
+def pdf_with_link_that_opens_at_the_first_page():
+    """A link to a website and opening at a page are everyday things, not active content."""
+    writer = one_page()
+    writer.add_annotation(0, Link(rect=(0, 0, 100, 100), url="https://www.acftu.org"))
+    writer.root_object[NameObject("/OpenAction")] = ArrayObject(
+        [writer.pages[0].indirect_reference, NameObject("/Fit")]
+    )
+    return written(writer)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [plain_pdf, pdf_with_link_that_opens_at_the_first_page, object_stream_pdf],
+)
+def test_ordinary_pdfs_are_accepted(worker, draft, make):
+    response = upload(worker, draft, SimpleUploadedFile("收据.pdf", make()))
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.content_type == "application/pdf" and attachment.original_name == "收据.pdf"
+
+
+# Storage and downloads -----------------------------------------------------------------------
 
 
 def test_downloads_are_attachments_with_nosniff(worker, draft):
