@@ -2,7 +2,9 @@
 
 from django import template
 
-from services import money
+from services import money, words
 
 register = template.Library()
 register.filter("yuan", money.yuan)
+
+register.filter("listing", words.listing)

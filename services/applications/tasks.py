@@ -4,7 +4,8 @@ worked by `manage.py db_worker`, which `make run` starts beside gunicorn)."""
 import logging
 
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from services.applications.models import Notification
 from services.members.sms import send_sms
@@ -21,14 +22,17 @@ def deliver_notification(notification_id: int) -> None:
     )
     if notification.delivered_at:
         return  # a retried task sends nothing twice
-    text = notification.text_in(notification.user.language)
+    with translation.override(notification.user.language):
+        text = notification.text
+        signed = _("【钱塘区总工会】%(text)s") % {"text": text}
+        subject = _("钱塘区总工会")
     member = getattr(notification.user, "member", None)
     if member:
-        send_sms(member.mobile, f"【钱塘区总工会】{text}")
+        send_sms(member.mobile, signed)
     if notification.user.email:
         from django.core.mail import send_mail
 
-        send_mail("钱塘区总工会", text, None, [notification.user.email])
+        send_mail(str(subject), text, None, [notification.user.email])
     Notification.objects.filter(pk=notification.pk).update(delivered_at=timezone.now())
 
 

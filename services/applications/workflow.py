@@ -29,6 +29,7 @@ from services.applications.engine import (
     step,
 )
 from services.decisions import Decision
+from services.words import listing
 
 R = Role
 
@@ -63,7 +64,7 @@ def proofs_present(context: StepContext) -> Decision:
     missing = [k for k in application.program.required_proofs if k not in have]
     if missing:
         program_type = application.program.program_type
-        names = "、".join(program_type.proof_label(k) for k in missing)
+        names = listing(program_type.proof_label(k) for k in missing)
         return Decision.deny(_("还缺少材料：%(names)s。") % {"names": names}, code="proofs_missing")
     return Decision.allow()
 

@@ -22,6 +22,7 @@ from services.applications.workflow import TWO_STAGE
 from services.decisions import Decision
 from services.tuition.models import SkillLevel
 from services.tuition.rules import percent, yuan
+from services.words import clauses, listing
 
 
 class Proof(models.TextChoices):
@@ -55,7 +56,7 @@ def _only_keys(params, allowed: set[str]) -> dict:
     if unknown:
         raise ValidationError(
             _("不认识的参数：%(keys)s。可用的参数：%(allowed)s。")
-            % {"keys": "、".join(unknown), "allowed": "、".join(sorted(allowed))},
+            % {"keys": listing(unknown), "allowed": listing(sorted(allowed))},
             code="unknown_key",
         )
     return params
@@ -90,7 +91,7 @@ def validate_skill_params(params) -> dict:
         if level not in levels:
             raise ValidationError(
                 _("“%(level)s”不是技能等级；可用：%(levels)s。")
-                % {"level": level, "levels": "、".join(SkillLevel.values)},
+                % {"level": level, "levels": listing(SkillLevel.values)},
                 code="level",
             )
         value = _decimal(amount, name=level)
@@ -112,7 +113,7 @@ def describe_tuition(program) -> str:
 
 def describe_skill(program) -> str:
     amounts = program.rule_params.get("amounts", {})
-    return "；".join(
+    return clauses(
         _("%(level)s %(amount)s 元") % {"level": level, "amount": yuan(Decimal(str(amount)))}
         for level, amount in amounts.items()
     )

@@ -149,14 +149,17 @@ class Command(BaseCommand):
                 if joins:
                     join_request = services.join_request_submit(
                         member=member,
+                        actor=member.user,
                         street=street,
                         grassroots_union=employer.unions.first(),
                         employment_form=form,
                         employer_text=employer.name,
                     )
-                    services.join_request_decide(
-                        join_request=join_request, staff=approver, approve=True, note="演示数据"
+                    decision = services.join_request_decide(
+                        join_request=join_request, actor=approver, approve=True, note="演示数据"
                     )
+                    if not decision:
+                        raise CommandError(f"demo join request not approved: {decision.reason}")
                     # Demo only: a member of over a year, so the subsidy programs can be tried.
                     Member.objects.filter(pk=member.pk).update(
                         joined_on=timezone.localdate() - timedelta(days=400)

@@ -26,6 +26,7 @@ from services.applications.registry import program_types
 from services.applications.views import staff_attachment_download
 from services.members.admin_search import PiiSearchMixin
 from services.money import yuan
+from services.words import clauses
 
 
 class StatusFilter(SimpleListFilter):
@@ -61,7 +62,7 @@ def proof_list(attachments, viewer):
             )
         if hidden:
             flags.append(_("另有 %(n)s 份其他街道的申请使用同一文件") % {"n": hidden})
-        items.append((url, attachment.kind_label, attachment.original_name, "；".join(flags)))
+        items.append((url, attachment.kind_label, attachment.original_name, clauses(flags)))
     if not items:
         return "—"
     return format_html(

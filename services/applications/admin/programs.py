@@ -15,6 +15,7 @@ from services.applications.models import Program
 from services.applications.registry import program_type
 from services.forms import AmountField
 from services.money import yuan
+from services.words import listing
 
 
 class ProgramForm(forms.ModelForm):
@@ -44,13 +45,13 @@ class ProgramForm(forms.ModelForm):
             else:
                 unknown = [p for p in proofs if p not in found.proof_kinds]
                 if unknown:
-                    known = "、".join(
+                    known = listing(
                         f"{code}（{label}）" for code, label in found.proof_kinds.items()
                     )
                     self.add_error(
                         "required_proofs",
                         _("不认识的材料：%(codes)s。可用：%(known)s。")
-                        % {"codes": "、".join(unknown), "known": known},
+                        % {"codes": listing(unknown), "known": known},
                     )
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
