@@ -7,6 +7,7 @@ public sees. Preview, revisions and restore are extra admin pages on a report.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,6 +20,7 @@ from reports.forms import KeyFigureForm
 from reports.models import AnnualReport, KeyFigure, PlanItem, ReportRevision, ReportSection
 from reports.snapshot import build_report_snapshot, report_with_content
 from reports.views import render_report
+from services.forms import PlainDecimalField
 
 
 class ReportSectionInline(admin.StackedInline):
@@ -31,6 +33,8 @@ class KeyFigureInline(admin.TabularInline):
     model = KeyFigure
     form = KeyFigureForm
     extra = 0
+    # Figures as people write them; never "1e5".
+    formfield_overrides = {models.DecimalField: {"form_class": PlainDecimalField}}
     fields = ["section", "order", "label", "value", "unit", "qualifier", "is_headline"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -76,18 +76,19 @@ def test_duplicate_year_is_refused_with_a_clear_message(editor_client, report_20
     assert AnnualReport.objects.count() == 1
 
 
-def test_non_numeric_figure_is_refused_and_nothing_is_lost(editor_client, report_2023):
+@pytest.mark.parametrize("typed", ["四十", "1e5", "-3"])
+def test_non_numeric_figure_is_refused_and_nothing_is_lost(editor_client, report_2023, typed):
     figures = list(report_2023.figures.select_related("section"))
     data = form_data(
         report_2023,
-        **{"figures-0-value": "四十", "sections-0-heading": "这次修改不应半途保存"},
+        **{"figures-0-value": typed, "sections-0-heading": "这次修改不应半途保存"},
     )
     response = editor_client.post(change_url(report_2023), data)
     assert response.status_code == 200
     html = response.content.decode()
     assert "数值必须是数字" in html
     # what the editor typed is still in the form
-    assert "这次修改不应半途保存" in html and 'value="四十"' in html
+    assert "这次修改不应半途保存" in html and f'value="{typed}"' in html
     assert not ReportSection.objects.filter(heading="这次修改不应半途保存").exists()
     assert KeyFigure.objects.get(pk=figures[0].pk).value == figures[0].value
 

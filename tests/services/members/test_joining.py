@@ -66,26 +66,33 @@ def test_gig_worker_applies_and_the_street_approves(
     assert "已提交，待审核" in timeline and "已批准" in timeline
 
 
-def test_reject_needs_a_reason_the_worker_then_sees(client, gig_worker, union, staff_groups):
+def test_reject_needs_a_reason_the_worker_then_sees(
+    client, gig_worker, union, staff_groups, django_capture_on_commit_callbacks
+):
     join_request = join_request_submit(
         member=gig_worker,
         actor=gig_worker.user,
         street=union.street,
         grassroots_union=union,
-        employment_form="rider",
+        employment_form="courier",
         employer_text="平台",
     )
     reviewer = street_staff("XS")
     decision = join_request_decide(join_request=join_request, actor=reviewer, approve=False)
     assert not decision and "写明原因" in decision.reason
-    assert join_request_decide(
-        join_request=join_request, actor=reviewer, approve=False, note="请先提供劳动关系证明"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert join_request_decide(
+            join_request=join_request, actor=reviewer, approve=False, note="请先提供劳动关系证明"
+        )
     worker_client(client, gig_worker)
     page = client.get(f"/me/join/{join_request.pk}/").content.decode()
     assert "未批准" in page and "请先提供劳动关系证明" in page
+    inbox = client.get("/me/inbox/").content.decode()
+    assert "您的入会申请未获批准：请先提供劳动关系证明" in inbox  # the decision reaches the inbox
     gig_worker.refresh_from_db()
     assert not gig_worker.is_member and gig_worker.membership_number is None
+    # A rejected request changes nothing in the worker's record.
+    assert gig_worker.employment_form == "rider" and gig_worker.street is None
 
 
 def test_asking_to_be_placed_needs_a_union_at_approval(gig_worker, union, staff_groups):
