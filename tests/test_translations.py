@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PO = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES" / "django.po"
-FIELD = re.compile(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$')
+FIELD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$')
 
 
 def unescape(text: str) -> str:
@@ -51,10 +51,14 @@ def test_format_fields_survive_translation():
 
 def test_compiled_catalogue_matches_the_source():
     compiled = gettext.GNUTranslations(PO.with_suffix(".mo").open("rb"))
+
+    def translated(entry):
+        if "msgctxt" in entry:
+            return compiled.pgettext(entry["msgctxt"], entry["msgid"])
+        return compiled.gettext(entry["msgid"])
+
     stale = [
-        e["msgid"]
-        for e in entries()
-        if "msgid_plural" not in e and compiled.gettext(e["msgid"]) != e["msgstr"]
+        e["msgid"] for e in entries() if "msgid_plural" not in e and translated(e) != e["msgstr"]
     ]
     assert stale == [], "run `make messages` to recompile locale/en"
 

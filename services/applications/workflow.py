@@ -16,8 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from services.applications import ledger
 from services.applications.engine import (
@@ -172,9 +171,9 @@ def release_money(context: StepContext) -> None:
 
 # -- the table ---------------------------------------------------------------------------------
 
-SUBMITTED_MESSAGE = N_("您的申请 %(ref)s 已提交，等待街道初审。")
-NEEDS_INFO_MESSAGE = N_("您的申请 %(ref)s 需要补充材料：%(note)s")
-REJECTED_MESSAGE = N_("您的申请 %(ref)s 未通过：%(note)s")
+SUBMITTED_MESSAGE = gettext_noop("您的申请 %(ref)s 已提交，等待街道初审。")
+NEEDS_INFO_MESSAGE = gettext_noop("您的申请 %(ref)s 需要补充材料：%(note)s")
+REJECTED_MESSAGE = gettext_noop("您的申请 %(ref)s 未通过：%(note)s")
 
 TWO_STAGE = register_workflow(
     Workflow(
@@ -198,12 +197,12 @@ TWO_STAGE = register_workflow(
             ),
             step(
                 "withdraw", [S.DRAFT, S.SUBMITTED, S.NEEDS_INFO], S.WITHDRAWN, [R.APPLICANT],
-                gettext_lazy("撤回申请"), N_("您的申请 %(ref)s 已撤回。"),
+                gettext_lazy("撤回申请"), gettext_noop("您的申请 %(ref)s 已撤回。"),
             ),
             step(
                 "recommend", S.SUBMITTED, S.IN_REVIEW, [R.STREET_REVIEWER],
                 gettext_lazy("初审通过，推荐到区总复审"),
-                N_("您的申请 %(ref)s 已通过街道初审，等待区总工会复审。"),
+                gettext_noop("您的申请 %(ref)s 已通过街道初审，等待区总工会复审。"),
                 effects=[record_recommender],
             ),
             step(
@@ -227,14 +226,14 @@ TWO_STAGE = register_workflow(
             step(
                 "approve", S.IN_REVIEW, S.APPROVED, [R.DISTRICT_APPROVER],
                 gettext_lazy("复审批准"),
-                N_("您的申请 %(ref)s 已批准，补助 %(amount)s 元，将按批次发放。"),
+                gettext_noop("您的申请 %(ref)s 已批准，补助 %(amount)s 元，将按批次发放。"),
                 takes_amount=True, guards=[not_the_recommender, changed_amount_explained],
                 effects=[stamp_decided, reserve_money],
             ),
             step(
                 "correct_amount", S.APPROVED, S.APPROVED, [R.DISTRICT_APPROVER],
                 gettext_lazy("更正批准金额（未发放前）"),
-                N_("您的申请 %(ref)s 批准金额更正为 %(amount)s 元：%(note)s"),
+                gettext_noop("您的申请 %(ref)s 批准金额更正为 %(amount)s 元：%(note)s"),
                 note_required=True, takes_amount=True, guards=[amount_given],
                 effects=[correct_money],
             ),
@@ -245,7 +244,7 @@ TWO_STAGE = register_workflow(
             ),
             step(
                 "pay", S.APPROVED, S.PAID, [R.FINANCE], gettext_lazy("已发放"),
-                N_("您的申请 %(ref)s 补助 %(amount)s 元已发放。"), guards=[money_paid],
+                gettext_noop("您的申请 %(ref)s 补助 %(amount)s 元已发放。"), guards=[money_paid],
                 automatic=True,
             ),
         ),

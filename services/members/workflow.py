@@ -10,8 +10,7 @@ withdrawn request changes nothing there.
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from services.applications.engine import (
     Role,
@@ -91,13 +90,13 @@ JOINING = register_workflow(
         steps=(
             step(
                 "approve", J.SUBMITTED, J.APPROVED, [R.STREET_REVIEWER, R.DISTRICT_APPROVER],
-                gettext_lazy("批准入会"), N_("您的入会申请已批准，会员号 %(number)s。"),
+                gettext_lazy("批准入会"), gettext_noop("您的入会申请已批准，会员号 %(number)s。"),
                 guards=[still_not_a_member, union_chosen], effects=[record_decision, admit_member],
             ),
             step(
                 "reject", J.SUBMITTED, J.REJECTED, [R.STREET_REVIEWER, R.DISTRICT_APPROVER],
-                gettext_lazy("不批准"), N_("您的入会申请未获批准：%(note)s"), note_required=True,
-                effects=[record_decision],
+                gettext_lazy("不批准"), gettext_noop("您的入会申请未获批准：%(note)s"),
+                note_required=True, effects=[record_decision],
             ),
             step(
                 "withdraw", J.SUBMITTED, J.WITHDRAWN, [R.APPLICANT], gettext_lazy("撤回申请"),
@@ -149,7 +148,7 @@ CLOSING = register_workflow(
             ),
             step(
                 "refuse", ClosureStatus.REQUESTED, ClosureStatus.REFUSED, [R.SYSTEM_ADMIN],
-                gettext_lazy("暂不能注销"), N_("您的注销申请暂不能办理：%(note)s"),
+                gettext_lazy("暂不能注销"), gettext_noop("您的注销申请暂不能办理：%(note)s"),
                 note_required=True, effects=[record_decision],
             ),
             step(

@@ -62,13 +62,16 @@ def proof_list(attachments, viewer):
             )
         if hidden:
             flags.append(_("另有 %(n)s 份其他街道的申请使用同一文件") % {"n": hidden})
-        items.append((url, attachment.kind_label, attachment.original_name, clauses(flags)))
+        label = _("%(kind)s：%(name)s") % {
+            "kind": attachment.kind_label, "name": attachment.original_name,
+        }  # fmt: skip
+        items.append((url, label, clauses(flags)))
     if not items:
         return "—"
     return format_html(
         '<ul class="proof-list">{}</ul>',
         format_html_join(
-            "", '<li><a href="{}">{}：{}</a> <strong class="warning">{}</strong></li>', items
+            "", '<li><a href="{}">{}</a> <strong class="warning">{}</strong></li>', items
         ),
     )
 
@@ -141,7 +144,9 @@ class ApplicationAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
         entry = ledger.entry_for(obj)
         if entry is None:
             return "—"
-        text = f"{entry.get_status_display()} · {yuan(entry.amount)} 元"
+        text = _("%(status)s · %(amount)s 元") % {
+            "status": entry.get_status_display(), "amount": yuan(entry.amount),
+        }  # fmt: skip
         if entry.last_failure:
             text += " · " + _("上次银行退回：%(why)s") % {"why": entry.last_failure}
         return text

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from services.members.models.organisation import Street
 from services.members.models.people import Member
@@ -35,7 +36,7 @@ class ClosureRequest(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=ClosureStatus.choices, default=ClosureStatus.REQUESTED
     )
-    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    requested_at = models.DateTimeField(pgettext_lazy("注销", "申请时间"), auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("办理人"),

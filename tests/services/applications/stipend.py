@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from config import urls as project_urls
 from services.applications.engine import Role, Workflow, step
@@ -42,14 +42,14 @@ WORKFLOW = Workflow(
     final=frozenset({S.DECLINED, S.WITHDRAWN, S.PAID}),
     steps=(
         step("submit", S.DRAFT, S.SUBMITTED, [R.APPLICANT], "提交",
-             N_("助学金申请 %(ref)s 已提交。"), guards=[proofs_present]),
+             gettext_noop("助学金申请 %(ref)s 已提交。"), guards=[proofs_present]),
         step("withdraw", [S.DRAFT, S.SUBMITTED], S.WITHDRAWN, [R.APPLICANT], "撤回"),
         step("grant", S.SUBMITTED, S.GRANTED, [R.DISTRICT_APPROVER], "核准助学金",
-             N_("助学金 %(ref)s 已核准 %(amount)s 元。"), takes_amount=True,
+             gettext_noop("助学金 %(ref)s 已核准 %(amount)s 元。"), takes_amount=True,
              effects=[reserve_money]),
         step("decline", S.SUBMITTED, S.DECLINED, [R.DISTRICT_APPROVER], "不予发放",
-             N_("助学金 %(ref)s 不予发放：%(note)s"), note_required=True),
-        step("pay", S.GRANTED, S.PAID, [R.FINANCE], "到账", N_("助学金 %(ref)s 已到账。"),
+             gettext_noop("助学金 %(ref)s 不予发放：%(note)s"), note_required=True),
+        step("pay", S.GRANTED, S.PAID, [R.FINANCE], "到账", gettext_noop("助学金 %(ref)s 已到账。"),
              guards=[money_paid], automatic=True),
     ),
 )  # fmt: skip
