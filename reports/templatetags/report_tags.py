@@ -11,30 +11,24 @@ page these add nothing, and the HTML stays as it was.
 """
 
 from django import template
-from django.utils.html import conditional_escape, format_html
-from django.utils.translation import get_language
+
+from services import language
 
 register = template.Library()
 
-CONTENT_LANGUAGE = "zh-Hans"
-
-
-def content_is_foreign() -> bool:
-    """True when the page is in another language than the report content (Chinese)."""
-    return not (get_language() or "zh-hans").lower().startswith("zh")
+CONTENT_LANGUAGE = language.CONTENT_LANGUAGE
+content_is_foreign = language.content_is_foreign
 
 
 @register.simple_tag
 def zh_lang():
     """` lang="zh-Hans"` for an element that holds only Chinese content; nothing on a Chinese
     page. With ``as`` it gives a value to test: ``{% zh_lang as zh_attr %}{% if zh_attr %}``."""
-    return format_html(' lang="{}"', CONTENT_LANGUAGE) if content_is_foreign() else ""
+    return language.zh_lang()
 
 
 @register.filter
 def zh(value):
     """A piece of Chinese content inside a translated sentence, in a ``<span lang>`` when the
     page is in another language; escaped as usual either way."""
-    if not content_is_foreign():
-        return conditional_escape(value)
-    return format_html('<span lang="{}">{}</span>', CONTENT_LANGUAGE, value)
+    return language.zh(value)

@@ -10,13 +10,15 @@ class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("材料类型"))
     file = forms.FileField(
         label=_("文件"),
-        help_text=_("PDF、JPG 或 PNG，每个不超过 %(limit)s MB。")
-        % {"limit": settings.PORTAL_UPLOAD_MAX_BYTES // 1_048_576},
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
+        # Worded per request, in the reader's language (a class attribute would freeze it).
+        self.fields["file"].help_text = _("PDF、JPG 或 PNG，每个不超过 %(limit)s MB。") % {
+            "limit": settings.PORTAL_UPLOAD_MAX_BYTES // 1_048_576
+        }
         program_type = application.program.program_type
         self.fields["kind"].choices = list(program_type.proof_kinds.items())
 

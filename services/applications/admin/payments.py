@@ -53,23 +53,29 @@ class PaymentLineInline(ReadOnlyTabularInline):
 
 class BatchBuildForm(forms.Form):
     program = forms.ModelChoiceField(
-        label=_("项目"), queryset=Program.objects.all(), empty_label=_("请选择")
+        label=gettext_lazy("项目"),
+        queryset=Program.objects.all(),
+        empty_label=gettext_lazy("请选择"),
     )
 
 
 class LineResultForm(forms.Form):
     result = forms.ChoiceField(
-        label=_("银行结果"),
-        choices=[("", _("暂不录入")), ("paid", _("成功")), ("failed", _("失败"))],
+        label=gettext_lazy("银行结果"),
+        choices=[
+            ("", gettext_lazy("暂不录入")),
+            ("paid", gettext_lazy("成功")),
+            ("failed", gettext_lazy("失败")),
+        ],
         required=False,
     )
-    note = forms.CharField(label=_("失败原因"), max_length=200, required=False)
+    note = forms.CharField(label=gettext_lazy("失败原因"), max_length=200, required=False)
 
 
 class ResultsUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("银行回单文件（Excel）"),
-        help_text=_("导出的发放表填好“银行结果”（成功/失败）和“失败原因”两列后上传。"),
+        label=gettext_lazy("银行回单文件（Excel）"),
+        help_text=gettext_lazy("导出的发放表填好“银行结果”（成功/失败）和“失败原因”两列后上传。"),
     )
 
 
@@ -247,7 +253,7 @@ class LedgerEventInline(ReadOnlyTabularInline):
 
 class ReverseForm(forms.Form):
     reason = forms.CharField(
-        label=_("冲销原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("冲销原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

@@ -116,6 +116,24 @@ class Notification(models.Model):
             # A translation that lost a placeholder: the source text still reads right.
             return self.message % self.params
 
+    @property
+    def html(self):
+        """The message for a page: what staff or the worker wrote (a note, a name) marked as
+        Chinese on pages in another language, everything escaped."""
+        from django.utils.html import conditional_escape
+        from django.utils.safestring import mark_safe
+
+        from services.language import zh_if_chinese
+
+        template = gettext(self.message)
+        if not self.params:
+            return conditional_escape(template)
+        params = {key: zh_if_chinese(value) for key, value in self.params.items()}
+        try:
+            return mark_safe(conditional_escape(template) % params)  # noqa: S308 (escaped)
+        except (KeyError, ValueError, TypeError):
+            return conditional_escape(self.text)
+
     def text_in(self, language: str) -> str:
         with translation.override(language):
             return self.text
