@@ -134,8 +134,11 @@ TEMPLATES = [
 # ---------------------------------------------------------------------------------------------
 # Database and cache
 # ---------------------------------------------------------------------------------------------
+# An empty DATABASE_URL counts as unset.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"
+    ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Measured: opening a connection per request halves a page's throughput.
@@ -150,6 +153,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
+if PRODUCTION and CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
+    # Per-address limits and lockout counts live in the cache: every worker must share it.
+    raise ImproperlyConfigured("CACHE_URL must name a shared cache (redis://...) in production")
 
 # ---------------------------------------------------------------------------------------------
 # Authentication

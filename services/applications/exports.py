@@ -15,6 +15,7 @@ import io
 import xlsxwriter
 from django.utils import timezone
 
+from services.applications.ledger import entry_remarks
 from services.applications.models import PaymentBatch
 from services.members.models import PiiRevealLog
 from services.members.pii import mask_card
@@ -22,9 +23,9 @@ from services.spreadsheets import neutralise_cell
 
 HEADER = [
     "序号", "款项", "街道", "姓名", "身份证号", "收款银行卡号", "金额（元）", "银行结果",
-    "失败原因",
+    "失败原因", "核对提示",
 ]  # fmt: skip
-WIDTHS = [6, 34, 10, 9, 21, 23, 13, 9, 18]
+WIDTHS = [6, 30, 9, 9, 21, 23, 12, 9, 16, 24]
 
 
 def payment_batch_xlsx(*, batch: PaymentBatch, actor, reveal: bool, ip_address=None) -> bytes:
@@ -44,6 +45,7 @@ def payment_batch_xlsx(*, batch: PaymentBatch, actor, reveal: bool, ip_address=N
     )
     cell = workbook.add_format({"border": 1})
     money = workbook.add_format({"border": 1, "num_format": "#,##0.00"})
+    wrap = workbook.add_format({"border": 1, "text_wrap": True, "font_size": 9})
     total_money = workbook.add_format({"bold": True, "border": 1, "num_format": "#,##0.00"})
 
     created = timezone.localtime(batch.created_at)
@@ -71,6 +73,7 @@ def payment_batch_xlsx(*, batch: PaymentBatch, actor, reveal: bool, ip_address=N
         sheet.write_number(row, 6, float(line.amount), money)
         sheet.write_blank(row, 7, None, cell)
         sheet.write_blank(row, 8, None, cell)
+        sheet.write(row, 9, neutralise_cell("；".join(entry_remarks(line.entry))), wrap)
         total += line.amount
         row += 1
     sheet.write(row, 5, f"合计 {len(lines)} 笔", bold)

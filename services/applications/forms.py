@@ -20,7 +20,9 @@ class AttachmentForm(forms.Form):
             "limit": settings.PORTAL_UPLOAD_MAX_BYTES // 1_048_576
         }
         program_type = application.program.program_type
-        self.fields["kind"].choices = list(program_type.proof_kinds.items())
+        wanted = application.program.required_proofs
+        kinds = [k for k in program_type.proof_kinds if not wanted or k in wanted or k == "other"]
+        self.fields["kind"].choices = [(k, program_type.proof_kinds[k]) for k in kinds]
 
 
 class ReviewForm(forms.Form):

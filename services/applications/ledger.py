@@ -23,9 +23,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from services.applications.engine import notify
 from services.applications.models import (
     LIVE,
     LedgerEntry,
@@ -83,6 +86,21 @@ def entry_for(source) -> LedgerEntry | None:
         .order_by("-id")
         .first()
     )
+
+
+def entry_remarks(entry: LedgerEntry) -> list[str]:
+    """What finance should check before sending an entry to the bank: the payee card changed
+    after the money was decided, or the bank returned it before."""
+    remarks = []
+    changed = entry.member.bank_card_changed_at
+    if changed and changed > entry.created_at:
+        remarks.append(
+            _("收款卡于 %(date)s 更换（核定之后），请核实")
+            % {"date": timezone.localtime(changed).strftime("%Y-%m-%d")}
+        )
+    if entry.last_failure:
+        remarks.append(_("上次银行退回：%(why)s") % {"why": entry.last_failure})
+    return remarks
 
 
 def next_reference(prefix: str, year: int) -> str:
@@ -312,6 +330,16 @@ def payment_line_record(*, line: PaymentLine, paid: bool, note: str = "", actor)
                 entry=entry, action=LedgerEvent.Action.FAILED, amount=entry.amount,
                 batch=line.batch, actor=actor, note=note,
             )  # fmt: skip
+            # The worker may need to correct the card before the next batch.
+            notify(
+                user_id=entry.member.user_id,
+                message=gettext_noop(
+                    "您的款项“%(purpose)s”%(amount)s 元发放未成功，银行退回原因：%(note)s。"
+                    "请在“我的”核对收款银行卡，核对后会在下一批次重新发放。"
+                ),
+                params={"purpose": entry.purpose, "amount": f"{entry.amount:,.2f}", "note": note},
+                link=reverse("members:bank_card"),
+            )
         if not line.batch.lines.filter(result=PaymentLine.Result.PENDING).exists():
             PaymentBatch.objects.filter(pk=line.batch_id).update(
                 status=PaymentBatch.Status.CLOSED, closed_at=now

@@ -18,7 +18,7 @@ urlpatterns = [
         name="file",
     ),
     path(
-        "me/applications/<int:pk>/files/<int:attachment_pk>/delete/",
+        "me/applications/<int:pk>/delete-file/<int:attachment_pk>/",
         views.attachment_delete,
         name="file_delete",
     ),

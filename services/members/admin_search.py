@@ -29,16 +29,23 @@ from services.members.validators import normalise
 
 FULL_ID = re.compile(r"^\d{17}[\dX]$")
 FULL_MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
+# More digits in a row than a mask shows (330***********123X, 138****5678): part of a number,
+# which would narrow the candidates as well as the whole of it.
+LONG_DIGITS = re.compile(r"\d{8,}")
+MASKED_MOBILE = re.compile(r"^(1\d{2})\*{4}(\d{4})$")
 SESSION_KEY = "pii_search"
 
 
 def classify(term: str) -> tuple[str, str] | None:
-    """("id_number", blind index) or ("mobile", number) for a full number, else None."""
+    """("id_number", blind index) or ("mobile", number) for a full number, ("partial", "")
+    for part of one, else None."""
     value = normalise(term).replace("-", "")
     if FULL_ID.match(value):
         return "id_number", blind_index(value)
     if FULL_MOBILE.match(value):
         return "mobile", value[-11:]
+    if LONG_DIGITS.search(value) and not value.startswith("QT"):
+        return "partial", ""
     return None
 
 
@@ -50,6 +57,12 @@ class PiiSearchMixin:
         query = request.GET.copy()
         if found is not None:
             query.pop("q")
+            if found[0] == "partial":
+                messages.error(
+                    request,
+                    _("不能按号码的一部分查找。请按姓名、遮蔽后的号码或完整号码查找。"),
+                )
+                return redirect(f"{request.path}?{query.urlencode()}")
             if not request.user.has_perm("members.reveal_member_pii"):
                 messages.error(
                     request,
@@ -82,6 +95,14 @@ class PiiSearchMixin:
             field, value = found
             lookup = "id_number_index" if field == "id_number" else "mobile"
             queryset = queryset.filter(**{f"{self.pii_search_path}{lookup}": value})
+        masked = MASKED_MOBILE.match(normalise(search_term))
+        if masked:
+            # 138****5678 finds what the mask shows, and nothing more.
+            path = f"{self.pii_search_path}mobile"
+            matches = queryset.filter(
+                **{f"{path}__startswith": masked[1], f"{path}__endswith": masked[2]}
+            )
+            return matches, False
         return super().get_search_results(request, queryset, search_term)
 
     def _log_search(self, request, field, value):

@@ -91,11 +91,15 @@ def _queue(mobile: str, text: str) -> None:
         send_sms(mobile, text)
 
 
-def sms_code_check(*, mobile: str, purpose: str, code: str) -> Decision:
+def sms_code_check(*, mobile: str, purpose: str, code: str, use: bool = True) -> Decision:
     """Whether the code is the latest one sent to the number for this purpose. A wrong code
-    uses up one of its tries, a right one is used up. Call it outside any other transaction
-    (in a view), so a wrong try is counted whatever happens next."""
-    invalid = Decision.deny(_("验证码不正确或已过期，请重新获取。"), code="bad_code")
+    uses up one of its tries; a right one is used up, unless ``use`` is False (the caller
+    then calls ``sms_code_use`` once what the code was for has succeeded). Call it outside
+    any other transaction (in a view), so a wrong try is counted whatever happens next."""
+    invalid = Decision.deny(
+        _("验证码不正确或已过期。请核对后再输；输错5次或超过10分钟需重新获取。"),
+        code="bad_code",
+    )
     with transaction.atomic():
         sms = (
             SmsCode.objects.select_for_update()
@@ -108,6 +112,14 @@ def sms_code_check(*, mobile: str, purpose: str, code: str) -> Decision:
         if not check_password(code, sms.code_hash):
             SmsCode.objects.filter(pk=sms.pk).update(attempts=sms.attempts + 1)
             return invalid
-        sms.used_at = timezone.now()
-        sms.save(update_fields=["used_at"])
+        if use:
+            sms.used_at = timezone.now()
+            sms.save(update_fields=["used_at"])
     return Decision.allow()
+
+
+def sms_code_use(*, mobile: str, purpose: str) -> None:
+    """Use up the number's codes for this purpose (after ``sms_code_check(use=False)``)."""
+    SmsCode.objects.filter(mobile=mobile, purpose=purpose, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )

@@ -178,6 +178,11 @@ class PortalAuthenticationForm(AuthenticationForm):
     nothing; the owner is never locked out by someone else's guesses."""
 
     username = MobileField(widget=forms.TextInput(attrs={"autofocus": True}))
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("手机号或密码不正确。忘记密码可以用短信验证码登录或重设。"),
+        "inactive": _("这个账号已停用。"),
+    }
     code = CodeField(required=False, help_text=_("点“获取验证码”，短信会发到上面的手机号。"))
 
     def __init__(self, request=None, *args, **kwargs):
@@ -235,6 +240,21 @@ class MobileChangeForm(forms.Form):
             self.fields["password"].required = False
 
 
+class BankCardChangeForm(forms.Form):
+    card = forms.CharField(
+        label=_("新的收款银行卡号"),
+        max_length=30,
+        help_text=_("本人名下的银行卡（借记卡）。已核定、尚未发放的补助也会发到这张卡。"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    password = forms.CharField(
+        label=_("当前密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("更换收款银行卡需要再次输入密码。"),
+    )
+
+
 class ClosureForm(forms.Form):
     reason = forms.CharField(
         label=_("注销原因"),
@@ -243,7 +263,7 @@ class ClosureForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     confirm = forms.BooleanField(
-        label=_("我已了解注销后不能再登录，除法律要求保存的发放记录外，个人信息将被删除或匿名化。"),
+        label=_("我已了解注销后不能再登录，除法律要求保存的发放记录外，个人信息将被删除或匿名化"),
         error_messages={"required": _("请确认您已了解注销的后果。")},
     )
 
@@ -273,6 +293,17 @@ class JoinRequestForm(forms.Form):
         label=_("我确认以上就业信息真实，自愿加入中国工会，遵守工会章程。"),
         error_messages={"required": _("请确认就业信息并同意遵守工会章程。")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Unions grouped under their street (no script needed to see which fit).
+        grouped = {}
+        for union in GrassrootsUnion.objects.select_related("street").order_by(
+            "street__order", "name"
+        ):
+            grouped.setdefault(union.street.name, []).append((union.pk, union.name))
+        field = self.fields["grassroots_union"]
+        field.widget.choices = [("", field.empty_label), *grouped.items()]
 
     def clean(self):
         data = super().clean()

@@ -6,17 +6,24 @@ request is submitted, then approved or rejected by staff of its street; approval
 membership number.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from services.applications.engine import application_transition, record_start, steps_for
+from services.applications.engine import (
+    application_transition,
+    notify,
+    record_start,
+    steps_for,
+)
 from services.decisions import Decision
 from services.members import codes
 from services.members.models import (
@@ -167,15 +174,50 @@ def member_reveal_id_number(*, actor: User, member: Member, ip_address: str | No
 
 
 def member_set_bank_card(*, member: Member, card: str, actor: User) -> Member:
-    """The card every payment to this worker goes to (checked by Luhn, stored encrypted)."""
-    if actor.pk != member.user_id and not actor.has_perm("members.change_member"):
-        raise PermissionDenied(_("只有职工本人可以更换收款银行卡。"))
-    number = validate_bank_card(card)
+    """The first payee card of a worker who has none (checked by Luhn, stored encrypted).
+    A card on file is changed only by ``member_change_bank_card``, with the password."""
+    if actor.pk != member.user_id:
+        raise PermissionDenied(_("只有职工本人可以登记收款银行卡。"))
+    if member.bank_card:
+        raise ValidationError(
+            _("已登记收款银行卡；更换请在“我的”页面输入密码后更换。"), code="card_on_file"
+        )
+    _store_card(member, validate_bank_card(card))
+    return member
+
+
+def member_change_bank_card(*, member: Member, actor: User, password: str, card: str) -> Decision:
+    """A new payee card needs the password again, and the worker's phone is told: money
+    already decided goes to the card on file when it is paid, so whoever changes the card
+    must be the worker. Finance sees which payments were decided before the change."""
+    if actor.pk != member.user_id:
+        return Decision.deny(_("只有职工本人可以更换收款银行卡。"), code="not_owner")
+    if not member.user.check_password(password):
+        return Decision.deny(_("密码不正确。"), code="password")
+    try:
+        number = validate_bank_card(card)
+    except ValidationError as error:
+        return Decision.deny(error.messages[0], code=error.code or "card")
+    with transaction.atomic():
+        _store_card(member, number)
+        member.bank_card_changed_at = timezone.now()
+        member.save(update_fields=["bank_card_changed_at"])
+        notify(
+            user_id=member.user_id,
+            message=gettext_noop(
+                "您的收款银行卡已更换为尾号 %(last4)s 的卡。如非本人操作，请立即联系街道工会。"
+            ),
+            params={"last4": number[-4:]},
+            link=reverse("members:bank_card"),
+        )
+    return Decision.allow()
+
+
+def _store_card(member: Member, number: str) -> None:
     member.bank_card = number
     member.bank_card_index = blind_index(f"card:{number}")
     member.bank_card_last4 = number[-4:]
     member.save(update_fields=["bank_card", "bank_card_index", "bank_card_last4"])
-    return member
 
 
 # -- passwords and lockouts ---------------------------------------------------------------------
@@ -343,14 +385,20 @@ def member_anonymise(*, member: Member, actor: User) -> None:
     )
     member.mobile = f"x{member.pk:010d}"
     member.bank_card = member.bank_card_index = member.bank_card_last4 = ""
-    member.employer_name = ""
+    member.bank_card_changed_at = None
+    member.employer, member.employer_name = None, ""
     member.closed_at = timezone.now()
     if not paid_before:
         member.real_name = _("已注销")
         member.id_number = ""
         member.id_number_index = f"closed:{member.pk}"
         member.id_number_masked = ""
+        member.birth_date = date(1900, 1, 1)
+        member.sex = ""
+        member.street = member.grassroots_union = None
     member.save()
+    # What the worker wrote when asking to close is theirs too.
+    ClosureRequest.objects.filter(member=member).update(reason="")
     user = member.user
     user.is_active = False
     user.set_unusable_password()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("consents/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("consent/", views.consent_renew, name="consent_renew"),
     path("mobile/", views.mobile_change, name="mobile_change"),
+    path("bank-card/", views.bank_card_change, name="bank_card"),
     path("close/", views.closure_request, name="closure"),
     path("join/", views.join_create, name="join_create"),
     path("join/<int:pk>/", views.join_detail, name="join_detail"),

@@ -131,6 +131,7 @@ def close_account(context: StepContext) -> None:
 
     record_decision(context)
     member_anonymise(member=context.application.member, actor=context.actor)
+    context.application.reason = ""  # the engine saves this row after the effects
 
 
 CLOSING = register_workflow(

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.forms import AmountField
@@ -35,23 +36,21 @@ class TenureField(forms.IntegerField):
 
 
 class ApplyForm(forms.Form):
-    """The program's details plus the payee card. A worker whose card is already on record
-    may leave the card empty (their card stays); otherwise it is required."""
+    """The program's details, and the payee card for a worker who has none on record yet. A
+    card on file is changed only on its own page, with the password (money already decided
+    goes to it)."""
 
-    bank_card = BankCardField(required=False)
+    bank_card = BankCardField()
     social_insurance_months = TenureField()
 
     def __init__(self, *args, card_on_file: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.card_on_file = card_on_file
         if card_on_file:
-            self.fields["bank_card"].help_text = _(
-                "已登记的收款卡：%(card)s。不更换请留空；填写新卡号即更换。"
-            ) % {"card": card_on_file}
+            del self.fields["bank_card"]
         else:
-            self.fields["bank_card"].required = True
-        # The card last: the program's own details come first.
-        self.order_fields([*[n for n in self.fields if n != "bank_card"], "bank_card"])
+            # The card last: the program's own details come first.
+            self.order_fields([*[n for n in self.fields if n != "bank_card"], "bank_card"])
 
 
 class TuitionForm(ApplyForm):
@@ -65,6 +64,25 @@ class TuitionForm(ApplyForm):
         error_messages={"invalid": _("请按“2026-2027”的格式填写学年。")},
     )
     tuition_paid = AmountField(label=_("实际缴纳学费（元）"), min_value=1, max_value=200000)
+
+    def clean_academic_year(self):
+        """Two consecutive years, around now: a subsidy is for this year's or last year's
+        study, not one long past or far ahead."""
+        value = self.cleaned_data["academic_year"]
+        first, second = (int(part) for part in value.split("-"))
+        if second != first + 1:
+            raise forms.ValidationError(
+                _("学年应为相邻的两年，例如 2026-2027。"), code="academic_year"
+            )
+        this_year = timezone.localdate().year
+        if not this_year - 2 <= first <= this_year + 1:
+            raise forms.ValidationError(
+                _("学年应在 %(low)s-%(high)s 到 %(top)s-%(end)s 之间。")
+                % {"low": this_year - 2, "high": this_year - 1, "top": this_year + 1,
+                   "end": this_year + 2},
+                code="academic_year_range",
+            )  # fmt: skip
+        return value
 
 
 class SkillAwardForm(ApplyForm):

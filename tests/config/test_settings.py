@@ -53,12 +53,25 @@ def test_no_environment_at_all_runs_on_sqlite_with_a_kept_secret(tmp_path):
         ({"DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY is too weak"),
         ({"DJANGO_SECRET_KEY": STRONG_KEY}, "DJANGO_ALLOWED_HOSTS must be set"),
         (
-            {"DJANGO_SECRET_KEY": STRONG_KEY, "DJANGO_ALLOWED_HOSTS": "a.org"},
+            {
+                "DJANGO_SECRET_KEY": STRONG_KEY,
+                "DJANGO_ALLOWED_HOSTS": "a.org",
+                "CACHE_URL": "redis://127.0.0.1:6379/1",
+            },
             "PORTAL_FIELD_KEYS must be set",
         ),
         (
             {"DJANGO_SECRET_KEY": STRONG_KEY, "DJANGO_ALLOWED_HOSTS": "a.org", "DJANGO_DEBUG": "1"},
             "DJANGO_DEBUG must be off",
+        ),
+        (
+            {
+                "DJANGO_SECRET_KEY": STRONG_KEY,
+                "DJANGO_ALLOWED_HOSTS": "a.org",
+                "PORTAL_FIELD_KEYS": "cw_0x689RpI-jtRR7oE8h8Eo0OQWPnq7ahRLXbmrpg0=",
+                "PORTAL_BLIND_INDEX_KEY": "x" * 40,
+            },
+            "CACHE_URL must name a shared cache",
         ),
     ],
 )
@@ -70,6 +83,7 @@ def test_production_refuses_to_start_without_real_settings(tmp_path, env, messag
 
 PRODUCTION = {
     "DJANGO_ENV": "production",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
     "DJANGO_SECRET_KEY": STRONG_KEY,
     "DJANGO_ALLOWED_HOSTS": "portal.example.org",
     "DJANGO_EMAIL_URL": "smtp+tls://portal:secret@mail.example.org:587",

@@ -13,7 +13,6 @@ from tests.factories import (
     ReportSectionFactory,
     StaffUserFactory,
 )
-from tests.reports.test_language_of_parts import proposed_english  # noqa: F401 (a fixture)
 
 VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 
@@ -173,7 +172,6 @@ def test_numbers_read_with_thousands_separators(open_page, report_2023_live, vie
 
 
 @VIEWPORTS
-@pytest.mark.usefixtures("proposed_english")
 @pytest.mark.parametrize("path", ["/en/", "/en/reports/", "/en/reports/2023/"])
 def test_chinese_content_is_marked_chinese_in_the_browser(
     open_page, report_2023_live, viewport, path

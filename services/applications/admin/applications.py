@@ -88,7 +88,7 @@ class ApplicationAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
     fields = [
         "reference", "program", "applicant_name", "applicant_id_number", "membership",
         "street", "status_display", "declared", "requested_yuan", "amount_reason",
-        "approved_yuan", "money", "masked_bank_card", "recommended_by", "decided_by",
+        "approved_yuan", "money", "masked_bank_card", "recommended_by_name", "decided_by_name",
         "submitted_at", "decided_at", "budget",
     ]  # fmt: skip
     inlines = [StatusChangeInline]
@@ -113,6 +113,14 @@ class ApplicationAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
         return _("会员号 %(number)s，%(date)s 入会") % {
             "number": member.membership_number, "date": member.joined_on,
         }  # fmt: skip
+
+    @admin.display(description=gettext_lazy("初审人"))
+    def recommended_by_name(self, obj):
+        return str(obj.recommended_by) if obj.recommended_by else "—"
+
+    @admin.display(description=gettext_lazy("复审人"))
+    def decided_by_name(self, obj):
+        return str(obj.decided_by) if obj.decided_by else "—"
 
     @admin.display(description=gettext_lazy("按规则计算（元）"), ordering="requested_amount")
     def requested_yuan(self, obj):

@@ -15,7 +15,7 @@ class StatusChangeInline(ReadOnlyMixin, GenericTabularInline):
     ct_field = "content_type"
     ct_fk_field = "object_id"
     extra = 0
-    fields = ["at", "from_label", "to_label", "actor", "role_label", "note", "amount_change"]
+    fields = ["at", "from_label", "to_label", "actor_name", "role_label", "note", "amount_change"]
     verbose_name = _("办理记录")
     verbose_name_plural = _("办理记录")
 
@@ -29,6 +29,11 @@ class StatusChangeInline(ReadOnlyMixin, GenericTabularInline):
     @admin.display(description=_("新状态"))
     def to_label(self, obj):
         return obj.to_status_label
+
+    @admin.display(description=_("操作人"))
+    def actor_name(self, obj):
+        # Plain text: a link to the account would be a 403 for most staff.
+        return str(obj.actor) if obj.actor else "—"
 
     @admin.display(description=_("身份"))
     def role_label(self, obj):

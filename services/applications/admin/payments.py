@@ -31,12 +31,14 @@ from services.applications.models import (
 )
 from services.members.net import client_ip
 from services.money import yuan
+from services.words import clauses
 
 
 class PaymentLineInline(ReadOnlyTabularInline):
     model = PaymentLine
     fields = [
         "sequence", "entry", "member_name", "amount_yuan", "result", "bank_note", "recorded_at",
+        "remarks",
     ]  # fmt: skip
 
     def get_queryset(self, request):
@@ -49,6 +51,10 @@ class PaymentLineInline(ReadOnlyTabularInline):
     @admin.display(description=gettext_lazy("金额（元）"))
     def amount_yuan(self, obj):
         return yuan(obj.amount)
+
+    @admin.display(description=gettext_lazy("核对提示"))
+    def remarks(self, obj):
+        return clauses(ledger.entry_remarks(obj.entry)) or "—"
 
 
 class BatchBuildForm(forms.Form):
@@ -179,6 +185,8 @@ class PaymentBatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
         pending = list(
             batch.lines.filter(result=PaymentLine.Result.PENDING).select_related("entry__member")
         )
+        for line in pending:
+            line.remarks = ledger.entry_remarks(line.entry)
         forms_by_line = [
             (line, LineResultForm(request.POST or None, prefix=f"line-{line.pk}"))
             for line in pending

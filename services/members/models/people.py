@@ -51,7 +51,7 @@ class EmploymentForm(models.TextChoices):
 class VerificationStatus(models.TextChoices):
     """Where the worker's membership stands."""
 
-    PENDING = "pending", _("待核实")
+    PENDING = "pending", _("尚未入会")
     VERIFIED = "verified", _("已核实会员")
     REJECTED = "rejected", _("未通过")
     LAPSED = "lapsed", _("已失效")
@@ -137,6 +137,9 @@ class Member(models.Model):
     bank_card = EncryptedCharField(_("收款银行卡号"), blank=True, default="")
     bank_card_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     bank_card_last4 = models.CharField(_("银行卡尾号"), max_length=4, blank=True, editable=False)
+    bank_card_changed_at = models.DateTimeField(
+        _("收款卡更换时间"), null=True, blank=True, editable=False
+    )
     closed_at = models.DateTimeField(_("注销时间"), null=True, blank=True, editable=False)
 
     objects = MemberQuerySet.as_manager()
@@ -241,7 +244,14 @@ class PiiRevealLog(models.Model):
     member = models.ForeignKey(
         Member, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("职工")
     )
-    field = models.CharField(_("字段"), max_length=50)
+
+    class Field(models.TextChoices):
+        ID_NUMBER = "id_number", _("查看完整身份证号")
+        BANK_CARD = "bank_card", _("导出完整银行卡号")
+        ID_NUMBER_SEARCH = "id_number_search", _("按完整身份证号查找")
+        MOBILE_SEARCH = "mobile_search", _("按完整手机号查找")
+
+    field = models.CharField(_("操作"), max_length=50, choices=Field.choices)
     ip_address = models.GenericIPAddressField(_("来源地址"), null=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 

@@ -3,6 +3,7 @@
 
 from services.members.views.accounts import (
     PortalLoginView,
+    bank_card_change,
     login_with_code,
     mobile_change,
     password_reset_confirm,
@@ -22,7 +23,8 @@ from services.members.views.me import (
 )
 
 __all__ = [
-    "PortalLoginView", "closure_request", "consent_renew", "consent_withdraw", "consents",
-    "join_create", "join_detail", "join_withdraw", "login_with_code", "mobile_change",
-    "password_reset_confirm", "password_reset_request", "privacy_notice", "profile", "register",
+    "PortalLoginView", "bank_card_change", "closure_request", "consent_renew",
+    "consent_withdraw", "consents", "join_create", "join_detail", "join_withdraw",
+    "login_with_code", "mobile_change", "password_reset_confirm", "password_reset_request",
+    "privacy_notice", "profile", "register",
 ]  # fmt: skip

@@ -24,6 +24,7 @@ from django_ratelimit.core import is_ratelimited
 
 from services.members import codes, services
 from services.members.forms import (
+    BankCardChangeForm,
     CodeForm,
     MobileChangeForm,
     MobileForm,
@@ -89,9 +90,12 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         if too_many(request, "register"):
             return _slow_down(request, template, context)
+        # The code stays good if registering fails (an ID number already registered), so
+        # the worker can correct the form without asking for another.
         checked = codes.sms_code_check(
-            mobile=mobile, purpose=codes.Purpose.REGISTER, code=form.cleaned_data["code"]
-        )
+            mobile=mobile, purpose=codes.Purpose.REGISTER, code=form.cleaned_data["code"],
+            use=False,
+        )  # fmt: skip
         if not checked:
             form.add_error("code", checked.reason)
         else:
@@ -100,6 +104,7 @@ def register(request):
             except services.AlreadyRegistered as error:
                 form.add_error("id_number" if error.code == "id_taken" else None, error)
             else:
+                codes.sms_code_use(mobile=mobile, purpose=codes.Purpose.REGISTER)
                 request.session.pop("register_mobile", None)
                 login(request, member.user, backend=BACKEND)
                 messages.success(request, _("注册成功，欢迎！"))
@@ -245,3 +250,23 @@ def mobile_change(request):
         field = {"password": "password", "bad_code": "code"}.get(decision.code, "new_mobile")
         form.add_error(field, decision.reason)
     return render(request, template, {"form": form})
+
+
+@never_cache
+@sensitive_post_parameters("card", "password")
+def bank_card_change(request):
+    """A new payee card, with the password; the worker's phone is told."""
+    member = member_of(request.user)
+    if member is None:
+        raise Http404
+    form = BankCardChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = services.member_change_bank_card(
+            member=member, actor=request.user, password=form.cleaned_data["password"],
+            card=form.cleaned_data["card"],
+        )  # fmt: skip
+        if decision:
+            messages.success(request, _("收款银行卡已更换。"))
+            return redirect("members:profile")
+        form.add_error("password" if decision.code == "password" else "card", decision.reason)
+    return render(request, "members/bank_card.html", {"form": form, "member": member})

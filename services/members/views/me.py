@@ -55,7 +55,10 @@ def consents(request):
     return render(
         request,
         "members/consents.html",
-        {"consents": request.user.consents.select_related("recorded_by")},
+        {
+            "consents": request.user.consents.select_related("recorded_by"),
+            "has_consent": selectors.current_consent(request.user) is not None,
+        },
     )
 
 

@@ -55,7 +55,8 @@ def test_a_program_type_from_elsewhere_runs_the_whole_journey(
     assert not first.single_slot and first.status == "draft"
 
     page = worker.get(f"/me/applications/{first.pk}/").content.decode()
-    assert "秋季学费" in page and "本人照片" in page and "推荐信" in page  # its details, its proofs
+    assert "秋季学费" in page and "本人照片" in page  # its details, its proofs
+    assert "推荐信" not in page  # a proof kind of the type this program does not ask for
     refused = worker.post(f"/me/applications/{first.pk}/submit/", follow=True).content.decode()
     assert "还缺少材料：本人照片" in refused
     worker.post(f"/me/applications/{first.pk}/upload/", {"kind": "photo", "file": png()})

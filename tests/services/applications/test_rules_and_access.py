@@ -58,7 +58,10 @@ def test_submission_after_the_deadline_is_refused(program, member):
     assert application.status == Status.DRAFT
 
 
-def test_bad_bank_card_and_amount_input(worker, program):
+def test_bad_bank_card_and_amount_input(worker, program, member):
+    from services.members.models import Member
+
+    Member.objects.filter(pk=member.pk).update(bank_card="", bank_card_last4="")  # none on file
     response = worker.post(
         f"/services/{program.pk}/apply/",
         {**APPLY, "bank_card": "6222021234567890123", "tuition_paid": "五千", "save": "1"},
@@ -66,6 +69,18 @@ def test_bad_bank_card_and_amount_input(worker, program):
     html = response.content.decode()
     assert "银行卡号校验不通过" in html and "请填写金额数字" in html
     assert not Application.objects.exists()
+
+
+def test_a_card_on_file_is_not_changed_by_an_application(worker, program, member):
+    """A new card typed into a later application would move money already decided; the
+    apply form offers no card field once one is on file."""
+    page = worker.get(f"/services/{program.pk}/apply/").content.decode()
+    assert 'name="bank_card"' not in page and "**** 0128" in page
+    worker.post(
+        f"/services/{program.pk}/apply/", {**APPLY, "bank_card": "6217001234567890122", "save": "1"}
+    )
+    member.refresh_from_db()
+    assert member.bank_card_last4 == "0128"
 
 
 def test_mass_assignment_of_status_and_amount_does_nothing(worker, program):

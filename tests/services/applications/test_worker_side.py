@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from django.urls import reverse
 
 from services.applications.models import Application, Attachment, Notification
-from services.members.services import member_set_bank_card
 from tests.services.applications.conftest import (
     CARD,
     approved,
@@ -62,7 +61,7 @@ def test_a_wrong_proof_can_be_deleted_until_staff_have_seen_it(
     wrong = Attachment.objects.get()
     stored = wrong.file.path
     with django_capture_on_commit_callbacks(execute=True):
-        worker.post(f"/me/applications/{application.pk}/files/{wrong.pk}/delete/")
+        worker.post(f"/me/applications/{application.pk}/delete-file/{wrong.pk}/")
     assert not Attachment.objects.exists()
     import os
 
@@ -75,16 +74,14 @@ def test_a_wrong_proof_can_be_deleted_until_staff_have_seen_it(
     assert take(application, member.user, "submit")
     assert take(application, reviewer, "ask_info", note="请补充")
     seen = Attachment.objects.first()
-    response = worker.post(
-        f"/me/applications/{application.pk}/files/{seen.pk}/delete/", follow=True
-    )
+    response = worker.post(f"/me/applications/{application.pk}/delete-file/{seen.pk}/", follow=True)
     assert "已经提交给工作人员，不能删除" in response.content.decode()
     assert Attachment.objects.filter(pk=seen.pk).exists()
     worker.post(
         f"/me/applications/{application.pk}/upload/", {"kind": "other", "file": pdf("new.pdf", "n")}
     )
     new = Attachment.objects.get(original_name="new.pdf")
-    worker.post(f"/me/applications/{application.pk}/files/{new.pk}/delete/")
+    worker.post(f"/me/applications/{application.pk}/delete-file/{new.pk}/")
     assert not Attachment.objects.filter(pk=new.pk).exists()
 
 
@@ -110,8 +107,8 @@ def test_messages_are_sent_in_the_language_the_worker_uses(
 def test_the_same_payee_card_on_two_members_is_flagged_to_staff(
     program, member, reviewer, approver, staff_client
 ):
-    other = make_eligible(mobile="13200000077")
-    member_set_bank_card(member=other, card=CARD, actor=other.user)  # the same card as member's
+    other = make_eligible(mobile="13200000077")  # registered with the same card as member's
+    assert other.bank_card == member.bank_card
     page = staff_client(approver).get(reverse("admin:members_member_change", args=[member.pk]))
     assert "另有 1 名职工登记了同一张卡" in page.content.decode()
     assert CARD not in page.content.decode()

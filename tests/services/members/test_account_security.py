@@ -196,7 +196,9 @@ def test_closing_an_account_forgets_the_person_and_keeps_the_payments(
     member.user.refresh_from_db()
     assert member.closed_at and not member.user.is_active
     assert member.mobile != MOBILE and member.bank_card == "" and member.id_number == ""
-    assert member.real_name == "已注销"
+    assert member.real_name == "已注销" and member.sex == "" and member.street is None
+    assert str(member.birth_date) == "1900-01-01" and member.employer_name == ""
+    assert member.closure_requests.get().reason == ""  # the worker's own words go too
     assert attempt(Client(), TEST_PASSWORD).status_code == 200  # cannot log in any more
     assert any("账号已注销" in text for to, text in sms_outbox if to == MOBILE)
     # The number is free to register again.

@@ -35,7 +35,7 @@ def test_login_with_mobile_number_rotates_the_session(client, member):
 def test_wrong_password_says_so_in_chinese(client, member):
     response = login(client, password="wrong-password")
     assert response.status_code == 200
-    assert "请输入一个正确的" in response.content.decode()
+    assert "手机号或密码不正确" in response.content.decode()
 
 
 def test_lockout_after_repeated_failures(client, member):

@@ -107,6 +107,9 @@ def test_one_account_per_id_number_whatever_the_case_or_width(client, enterprise
     response = register(id_number=variant)
     assert "该身份证号已经注册" in response.content.decode()  # told only with a valid code
     assert Member.objects.count() == 1
+    # The code is still good: the worker corrects the number without asking for another.
+    assert register(id_number=make_id_number("330102", "19880808", 246)).status_code == 302
+    assert Member.objects.count() == 2
 
 
 def test_a_registered_number_is_told_by_text_not_on_the_page(

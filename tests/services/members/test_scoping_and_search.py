@@ -136,3 +136,15 @@ def test_a_full_number_search_with_the_permission_is_logged_like_a_reveal(client
     assert (log.staff, log.member, log.field) == (admin, member, "id_number_search")
     client.get(url, {"q": "13899998888"})  # a number nobody has: logged too
     assert PiiRevealLog.objects.filter(member=None, field="mobile_search").count() == 1
+
+
+def test_a_masked_mobile_finds_what_the_mask_shows_and_part_of_a_number_is_refused(client, records):
+    member = records["member"]
+    login_staff(client, street_staff(None, groups=["区总复审员"]))
+    url = reverse("admin:members_member_changelist")
+    found = client.get(url, {"q": member.masked_mobile}).content.decode()
+    assert member.real_name in found
+    partial = member.id_number[:17]
+    response = client.get(url, {"q": partial}, follow=True)
+    assert partial not in response.redirect_chain[-1][0]
+    assert "不能按号码的一部分查找" in response.content.decode()
