@@ -31,6 +31,7 @@ setup: $(VENV)/.runtime-installed
 	@$(MANAGE) migrate --no-input -v0
 	@$(MANAGE) load_annual_report
 	@$(MANAGE) seed_programs
+	@$(MANAGE) seed_courses
 	@$(MANAGE) collectstatic --no-input -v0
 
 $(VENV)/bin/python:

@@ -56,5 +56,6 @@ urlpatterns += i18n_patterns(
     path("me/", include("services.members.urls")),
     path("", include("services.applications.urls")),
     path("", include("services.tuition.urls")),
+    path("", include("services.courses.urls")),
     prefix_default_language=False,
 )

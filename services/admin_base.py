@@ -1,8 +1,14 @@
 """Admin building blocks shared by every app's admin pages."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class ReadOnlyMixin:
@@ -80,3 +86,69 @@ class SafeAutocompleteMixin:
         if db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = SafeAutocompleteSelectMultiple(db_field, self.admin_site)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class StepDecisionForm(forms.Form):
+    """A member of staff takes one of the workflow steps offered to them, with a note (required
+    by the steps that say so, which the engine checks)."""
+
+    step = forms.ChoiceField(label=gettext_lazy("办理结果"), widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=gettext_lazy("说明"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, steps, note_help="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = [(row.name, row.label) for row, _role in steps]
+        self.fields["note"].help_text = note_help
+
+
+class StepDecisionMixin:
+    """For the admin of a model on the workflow engine: a page (``<pk>/decide/``, URL name
+    ``<app>_<model>_decide``) where staff take one of the steps the workflow table offers their
+    role, with a note. ``decide`` takes the step (through the app's service); the model admin
+    names the title, the note's help text, the template and what to say when it is done."""
+
+    decide_title = ""
+    decide_note_help = ""
+    decide_template = ""
+    decide_done = gettext_lazy("已办理。")
+
+    def get_urls(self):
+        info = (self.opts.app_label, self.opts.model_name)
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/decide/", wrap(self.decide_view), name="{}_{}_decide".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def decide(self, request, obj, step: str, note: str):
+        from services.applications.engine import application_transition
+
+        return application_transition(application=obj, actor=request.user, step=step, note=note)
+
+    def decide_view(self, request, pk):
+        from services.applications.engine import steps_for
+
+        obj = get_object_or_404(self.get_queryset(request), pk=pk)
+        change = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+        steps = steps_for(request.user, obj)
+        if not steps:
+            self.message_user(request, _("这一项现在没有您可以办理的步骤。"), messages.WARNING)
+            return redirect(change, pk)
+        form = StepDecisionForm(request.POST or None, steps=steps, note_help=self.decide_note_help)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            decision = self.decide(request, obj, data["step"], data["note"])
+            if decision:
+                self.message_user(request, self.decide_done)
+                return redirect(change, pk)
+            form.add_error("note" if decision.code == "note_required" else None, decision.reason)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": obj,
+            "title": self.decide_title, "form": form,
+        }  # fmt: skip
+        return TemplateResponse(request, self.decide_template, context)

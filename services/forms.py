@@ -49,3 +49,16 @@ class AmountField(PlainDecimalField):
     default_error_messages = {
         "invalid": _("请填写金额数字，例如 6800 或 6800.50（最多两位小数）。"),
     }
+
+
+class ContentSelect(forms.Select):
+    """A select whose options are names staff wrote in Chinese (streets, unions): on a page in
+    another language each Chinese option is marked ``lang="zh-Hans"`` (WCAG 3.1.2)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        from services.language import CJK, CONTENT_LANGUAGE, content_is_foreign
+
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value and content_is_foreign() and CJK.search(str(label)):
+            option["attrs"]["lang"] = CONTENT_LANGUAGE
+        return option

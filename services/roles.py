@@ -6,6 +6,7 @@ to give each group exactly its permissions.
 - 区总复审员 (district approver), 财务 (finance) and 系统管理员 (system administrator) work
   across every street.
 - 报告编辑 (report editor): the report CMS only.
+- 课程管理员 (course manager): the courses of its own street, like a street reviewer.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -15,6 +16,7 @@ DISTRICT_APPROVER = "区总复审员"
 FINANCE = "财务"
 SYSTEM_ADMIN = "系统管理员"
 REPORT_EDITOR = "报告编辑"
+COURSE_MANAGER = "课程管理员"
 
 # Groups whose members see every street. Anyone else sees only the street on their profile.
 DISTRICT_GROUPS = frozenset({DISTRICT_APPROVER, FINANCE, SYSTEM_ADMIN})

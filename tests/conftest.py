@@ -70,6 +70,8 @@ ROLE_MIGRATIONS = [
     "services.applications.migrations.0002_role_permissions",
     "services.applications.migrations.0007_ledger_permissions",
     "services.members.migrations.0008_closure_permissions",
+    "services.courses.migrations.0002_course_manager_role",
+    "services.members.migrations.0012_certificate_permissions",
 ]
 
 

@@ -77,14 +77,19 @@ def counts():
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"members", "applications", "tuition", "reports"}
+        if model._meta.app_label in {"members", "applications", "tuition", "reports", "courses"}
         and model.__name__ not in {"SmsCode"}
     }
 
 
 def fill(route, ids):
     path = route
+    for prefix, value in ids.get("by_prefix", {}).items():
+        if path.startswith(prefix):
+            path = path.replace("<int:pk>", str(value))
     for name, value in ids.items():
+        if name == "by_prefix":
+            continue
         path = path.replace(f"<int:{name}>", str(value))
     path = re.sub(r"<int:\w+>", "1", path)
     path = re.sub(r"<[^>]+>", "x", path)
@@ -134,10 +139,24 @@ def worker_world(db, program, staff_groups):
         member=other, actor=other.user, street=union.street, grassroots_union=union,
         employment_form="rider", employer_text="平台",
     )  # fmt: skip
+    from services.courses.services import course_enrol
+    from services.members.certificates import certificate_upload
+    from tests.services.applications.conftest import pdf
+    from tests.services.courses.conftest import make_course
+
+    course = make_course()
+    enrollment = course_enrol(course=course, member=member, actor=member.user)
+    certificate = certificate_upload(
+        member=member, actor=member.user, upload=pdf("c.pdf", marker="c"),
+        data={"level": "中级工", "occupation": "电工", "certificate_number": "S0000000000009",
+              "issued_on": course.created_at.date(), "issuer": "认定中心"},
+    )  # fmt: skip
     return {
-        "member": member, "application": application, "join": join,
+        "member": member, "application": application, "join": join, "course": course,
+        "certificate": certificate,
         "ids": {"pk": application.pk, "attachment_pk": application.attachments.first().pk,
-                "year": 2023},
+                "year": 2023, "by_prefix": {"courses/": course.pk, "me/courses/": enrollment.pk,
+                                            "me/certificates/": certificate.pk}},
     }  # fmt: skip
 
 
@@ -155,7 +174,7 @@ def test_every_public_and_worker_page_survives_bad_input(worker_world, report_20
     assert problems == [], "\n".join(problems)
 
 
-def admin_urls(application, join, superuser):
+def admin_urls(world):
     """Every changelist, add and change page of the admin, and the portal's own admin pages."""
     urls = []
     for model, model_admin in admin.site._registry.items():
@@ -174,9 +193,15 @@ def admin_urls(application, join, superuser):
                 urls.append(
                     reverse("admin:{}_{}_changelist".format(*info)) + f"?{name}{suffix}=%00"
                 )
+    course = world["course"]
     urls += [
-        reverse("admin:applications_application_review", args=[application.pk]),
-        reverse("admin:members_joinrequest_decide", args=[join.pk]),
+        reverse("admin:applications_application_review", args=[world["application"].pk]),
+        reverse("admin:members_joinrequest_decide", args=[world["join"].pk]),
+        reverse("admin:members_skillcertificate_decide", args=[world["certificate"].pk]),
+        reverse("admin:courses_course_attendance", args=[course.pk, course.sessions.first().pk]),
+        reverse("admin:courses_course_finish", args=[course.pk]),
+        reverse("admin:courses_course_cancel", args=[course.pk]),
+        reverse("admin:courses_course_print", args=[course.pk]),
         reverse("admin:members_member_register"),
         reverse("admin:applications_paymentbatch_build"),
     ]
@@ -187,7 +212,7 @@ def test_every_admin_page_and_filter_survives_bad_input(worker_world, report_202
     superuser = StaffUserFactory(is_superuser=True)
     staff = login_staff(Client(raise_request_exception=False), superuser)
     problems = []
-    for url in admin_urls(worker_world["application"], worker_world["join"], superuser):
+    for url in admin_urls(worker_world):
         if "?" in url:
             response = staff.get(url)
             if response.status_code >= 500:

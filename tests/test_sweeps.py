@@ -46,8 +46,27 @@ def world(db, program, staff_groups, report_2023):
     )  # fmt: skip
     closure_request_submit(member=newcomer, actor=newcomer.user, reason="测试")
     secrets = [member.id_number, member.mobile, CARD, newcomer.id_number, newcomer.mobile]
-    ids = {"pk": application.pk, "attachment_pk": application.attachments.first().pk, "year": 2023}
-    return {"member": member, "secrets": secrets, "ids": ids, "batch": batch, "join": join}
+    from services.courses.services import course_enrol
+    from services.members.certificates import certificate_upload
+    from tests.services.applications.conftest import pdf
+    from tests.services.courses.conftest import make_course
+
+    course = make_course()
+    enrollment = course_enrol(course=course, member=member, actor=member.user)
+    certificate = certificate_upload(
+        member=member, actor=member.user, upload=pdf("c.pdf", marker="c"),
+        data={"level": "中级工", "occupation": "电工", "certificate_number": "S0000000000008",
+              "issued_on": course.created_at.date(), "issuer": "认定中心"},
+    )  # fmt: skip
+    ids = {
+        "pk": application.pk, "attachment_pk": application.attachments.first().pk, "year": 2023,
+        "by_prefix": {"courses/": course.pk, "me/courses/": enrollment.pk,
+                      "me/certificates/": certificate.pk},
+    }  # fmt: skip
+    return {
+        "member": member, "secrets": secrets, "ids": ids, "batch": batch, "join": join,
+        "course": course, "certificate": certificate,
+    }  # fmt: skip
 
 
 def check(response, secrets, url, personal):
@@ -99,7 +118,7 @@ def test_every_admin_page_and_export(world):
         urls.append(reverse("admin:{}_{}_changelist".format(*info)))
         for obj in model._default_manager.all()[:3]:
             urls.append(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
-    batch, application_pk = world["batch"], world["ids"]["pk"]
+    batch, application_pk, course = world["batch"], world["ids"]["pk"], world["course"]
     urls += [
         reverse("admin:applications_application_review", args=[application_pk]),
         reverse("admin:applications_paymentbatch_export", args=[batch.pk]),
@@ -107,6 +126,12 @@ def test_every_admin_page_and_export(world):
         reverse("admin:applications_paymentbatch_build"),
         reverse("admin:members_joinrequest_decide", args=[world["join"].pk]),
         reverse("admin:members_member_register"),
+        reverse("admin:members_skillcertificate_decide", args=[world["certificate"].pk]),
+        reverse("admin:members_skillcertificate_file", args=[world["certificate"].pk]),
+        reverse("admin:courses_course_roster", args=[course.pk]),
+        reverse("admin:courses_course_print", args=[course.pk]),
+        reverse("admin:courses_course_attendance", args=[course.pk, course.sessions.first().pk]),
+        reverse("admin:courses_course_finish", args=[course.pk]),
         reverse("admin:members_member_changelist") + "?q=" + world["member"].id_number,
         reverse("admin:applications_application_changelist") + "?q=" + world["member"].mobile,
     ]

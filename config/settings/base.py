@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "services.members.apps.MembersConfig",
     "services.applications.apps.ApplicationsConfig",
     "services.tuition.apps.TuitionConfig",
+    "services.courses.apps.CoursesConfig",
     "reports.apps.ReportsConfig",
 ]
 AUTH_USER_MODEL = "members.User"

@@ -52,12 +52,15 @@ class Role(models.TextChoices):
     DISTRICT_APPROVER = "district_approver", gettext_lazy("区总复审")
     FINANCE = "finance", gettext_lazy("财务")
     SYSTEM_ADMIN = "system_admin", gettext_lazy("系统管理员")
+    # The portal itself, for steps nobody takes by hand (a place freed on a waitlist).
+    PORTAL = "portal", gettext_lazy("系统自动")
 
 
 @dataclass(frozen=True)
 class RoleSpec:
     group: str
     street_scoped: bool
+    label: str = ""
 
 
 # Role -> the staff group that holds it. Program apps may add roles of their own.
@@ -69,8 +72,17 @@ ROLES: dict[str, RoleSpec] = {
 }
 
 
-def register_role(role: str, group: str, *, street_scoped: bool) -> None:
-    ROLES[role] = RoleSpec(group, street_scoped)
+def register_role(role: str, group: str, *, street_scoped: bool, label="") -> None:
+    """A staff role a program app adds (e.g. the course manager), held through a group."""
+    ROLES[role] = RoleSpec(group, street_scoped, label)
+
+
+def role_label(role: str) -> str:
+    try:
+        return str(Role(role).label)
+    except ValueError:
+        spec = ROLES.get(role)
+        return str(spec.label) if spec and spec.label else role
 
 
 class StepRefused(Exception):  # noqa: N818 (a refusal, not an error)
@@ -231,13 +243,18 @@ def steps_for(actor, application) -> list[tuple[Step, str]]:
 def _check(
     application, row: Step | None, actor, role: str | None, note: str
 ) -> tuple[Decision, str | None]:
-    """Whether the actor may take the step now, and in which role."""
+    """Whether the actor may take the step now, and in which role. With no actor, the portal
+    itself takes an automatic step that names the PORTAL role."""
     if row is None or application.status not in row.source:
         return Decision.deny(
             _("当前状态“%(status)s”下不能进行这一步。")
             % {"status": application.workflow.status_label(application.status)},
             code="not_allowed_now",
         ), None
+    if actor is None:
+        if row.automatic and Role.PORTAL in row.roles:
+            return Decision.allow(), Role.PORTAL
+        return Decision.deny(_("您没有处理这份申请的权限。"), code="no_role"), None
     held = roles_of(actor, application)
     if role is None:
         role = next((r for r in row.roles if r in held), None)

@@ -21,7 +21,12 @@ class AttachmentForm(forms.Form):
         }
         program_type = application.program.program_type
         wanted = application.program.required_proofs
-        kinds = [k for k in program_type.proof_kinds if not wanted or k in wanted or k == "other"]
+        held = program_type.proofs_on_record(application)
+        kinds = [
+            k
+            for k in program_type.proof_kinds
+            if (not wanted or k in wanted or k == "other") and k not in held
+        ]
         self.fields["kind"].choices = [(k, program_type.proof_kinds[k]) for k in kinds]
 
 

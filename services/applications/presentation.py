@@ -11,6 +11,8 @@ def describe_program(program: Program) -> dict:
     program_type = program.program_type
     return {
         "who": program.eligibility_text or _("工会会员"),
+        # What staff wrote stays Chinese on the English pages (marked so).
+        "who_is_content": bool(program.eligibility_text),
         "pays": program_type.describe(program) if program_type else "",
         "proofs": [program_type.proof_label(k) for k in program.required_proofs]
         if program_type

@@ -20,6 +20,10 @@ def _no_check(application) -> Decision:
     return Decision.allow()
 
 
+def _nothing_on_record(application) -> frozenset[str]:
+    return frozenset()
+
+
 @dataclass(frozen=True)
 class ProgramType:
     """What a kind of program is.
@@ -37,6 +41,9 @@ class ProgramType:
       the money is decided (under the ledger's locks), such as "not subsidised this year".
     - ``one_per_batch``: a worker holds at most one application per program batch (tuition);
       ``False`` allows many (mutual-aid claims).
+    - ``proofs_on_record(application) -> set of proof kinds``: proofs the worker need not
+      upload because the portal already holds them checked (a verified skill certificate on
+      the worker's record); they count as present and are not offered for upload.
     """
 
     kind: str
@@ -50,6 +57,7 @@ class ProgramType:
     details: Callable[[object], list[tuple[str, str]]]
     decision_guard: Callable[[object], Decision] = _no_check
     one_per_batch: bool = True
+    proofs_on_record: Callable[[object], frozenset[str]] = _nothing_on_record
     params_help: str = ""
     extra: dict = field(default_factory=dict)
 

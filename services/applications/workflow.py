@@ -60,6 +60,7 @@ def before_deadline(context: StepContext) -> Decision:
 def proofs_present(context: StepContext) -> Decision:
     application = context.application
     have = set(application.attachments.values_list("kind", flat=True))
+    have |= application.program.program_type.proofs_on_record(application)
     missing = [k for k in application.program.required_proofs if k not in have]
     if missing:
         program_type = application.program.program_type

@@ -22,10 +22,10 @@ from services.admin_base import (
     ReadOnlyAdmin,
     ReadOnlyMixin,
     SafeAutocompleteMixin,
+    StepDecisionMixin,
     StreetScopedAdmin,
 )
 from services.applications.admin.history import StatusChangeInline
-from services.applications.engine import application_transition, steps_for
 from services.members import codes, selectors, services
 from services.members.admin_search import PiiSearchMixin
 from services.members.forms import CounterRegistrationForm, JoinDecisionForm, MobileForm
@@ -284,23 +284,8 @@ class JoinRequestAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
         return TemplateResponse(request, "admin/members/joinrequest/decide.html", context)
 
 
-class ClosureDecisionForm(forms.Form):
-    step = forms.ChoiceField(label=gettext_lazy("办理结果"), widget=forms.RadioSelect)
-    note = forms.CharField(
-        label=gettext_lazy("说明"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("暂不能注销时必填，职工会看到。"),
-    )
-
-    def __init__(self, *args, steps, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["step"].choices = [(row.name, row.label) for row, _role in steps]
-
-
 @admin.register(ClosureRequest)
-class ClosureRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ClosureRequestAdmin(StepDecisionMixin, ReadOnlyMixin, admin.ModelAdmin):
     """Requests to close an account; a system administrator completes or refuses them."""
 
     list_display = ["member", "status", "requested_at", "decided_by", "decided_at"]
@@ -310,34 +295,9 @@ class ClosureRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
     inlines = [StatusChangeInline]
     change_form_template = "admin/members/closurerequest/change_form.html"
 
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("<int:pk>/decide/", wrap(self.decide_view), name="members_closurerequest_decide"),
-            *super().get_urls(),
-        ]
-
-    def decide_view(self, request, pk):
-        closure = get_object_or_404(self.get_queryset(request), pk=pk)
-        steps = steps_for(request.user, closure)
-        if not steps:
-            self.message_user(request, _("这份申请现在没有您可以办理的步骤。"), messages.WARNING)
-            return redirect("admin:members_closurerequest_change", pk)
-        form = ClosureDecisionForm(request.POST or None, steps=steps)
-        if request.method == "POST" and form.is_valid():
-            decision = application_transition(
-                application=closure, actor=request.user, step=form.cleaned_data["step"],
-                note=form.cleaned_data["note"],
-            )  # fmt: skip
-            if decision:
-                self.message_user(request, _("已办理。"))
-                return redirect("admin:members_closurerequest_change", pk)
-            form.add_error("note" if decision.code == "note_required" else None, decision.reason)
-        context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "original": closure,
-            "title": _("办理注销申请"), "form": form,
-        }  # fmt: skip
-        return TemplateResponse(request, "admin/members/closurerequest/decide.html", context)
+    decide_title = gettext_lazy("办理注销申请")
+    decide_note_help = gettext_lazy("暂不能注销时必填，职工会看到。")
+    decide_template = "admin/members/closurerequest/decide.html"
 
 
 @admin.register(ConsentRecord)
@@ -357,3 +317,7 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
 class PiiRevealLogAdmin(ReadOnlyAdmin):
     list_display = ["at", "staff", "member", "field", "ip_address"]
     list_select_related = ["staff", "member"]
+
+
+# Skill certificates have their own module; importing it registers them.
+from services.members import admin_certificates  # noqa: E402, F401

@@ -10,4 +10,4 @@ class MembersConfig(AppConfig):
     verbose_name = _("会员与组织")
 
     def ready(self):
-        from services.members import workflow  # noqa: F401  (registers the joining table)
+        from services.members import workflow  # noqa: F401  (registers its workflow tables)

@@ -5,11 +5,20 @@ import re
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from services.members.models import EmploymentForm, Enterprise, GrassrootsUnion, Street
+from services.forms import ContentSelect
+from services.members.models import (
+    EmploymentForm,
+    Enterprise,
+    GrassrootsUnion,
+    SkillLevel,
+    Street,
+)
 from services.members.validators import (
     validate_id_number,
     validate_mobile,
@@ -276,11 +285,13 @@ class ResetConfirmForm(NewPasswordMixin, forms.Form):
 
 class JoinRequestForm(forms.Form):
     street = forms.ModelChoiceField(
-        label=_("工作所在街道"), queryset=Street.objects.all(), empty_label=_("请选择")
-    )
+        label=_("工作所在街道"), queryset=Street.objects.all(), empty_label=_("请选择"),
+        widget=ContentSelect,
+    )  # fmt: skip
     grassroots_union = forms.ModelChoiceField(
         label=_("申请加入的基层工会"),
         queryset=GrassrootsUnion.objects.all(),
+        widget=ContentSelect,
         required=False,
         empty_label=_("请街道工会为我安排"),
         help_text=_("不确定时请选“请街道工会为我安排”。"),
@@ -332,3 +343,51 @@ class JoinDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("不批准时必须写明原因，职工会看到。"),
     )
+
+
+class CertificateForm(forms.Form):
+    """A skill certificate for the worker's record, with the file that shows it."""
+
+    level = forms.ChoiceField(label=_("技能等级"), choices=SkillLevel.choices)
+    occupation = forms.CharField(
+        label=_("职业（工种）"), max_length=100, help_text=_("与证书上一致，例如“电工”。")
+    )
+    certificate_number = forms.RegexField(
+        label=_("证书编号"),
+        regex=r"^[A-Z0-9-]{6,50}$",
+        max_length=60,
+        error_messages={"invalid": _("证书编号应为 6 到 50 位字母、数字或“-”，请与证书核对。")},
+    )
+    issued_on = forms.DateField(
+        label=_("发证日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    issuer = forms.CharField(
+        label=_("发证机构"), max_length=100, help_text=_("证书上盖章的评价机构或鉴定中心。")
+    )
+    file = forms.FileField(
+        label=_("证书照片或扫描件"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF、JPG 或 PNG，不超过 %(limit)s MB。") % {
+            "limit": settings.PORTAL_UPLOAD_MAX_BYTES // 1_048_576
+        }
+
+    def full_clean(self):
+        # The number as printed may carry spaces and lower-case letters.
+        if self.is_bound and "certificate_number" in self.data:
+            self.data = self.data.copy()
+            self.data["certificate_number"] = re.sub(
+                r"\s+", "", self.data["certificate_number"]
+            ).upper()
+        super().full_clean()
+
+    def clean_issued_on(self):
+        value = self.cleaned_data["issued_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("发证日期不能晚于今天。"), code="future")
+        if value.year < 1994:
+            raise forms.ValidationError(_("请核对发证日期。"), code="too_old")
+        return value

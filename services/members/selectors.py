@@ -25,7 +25,7 @@ class StaffScope:
             return queryset
         if self.street is None:
             return queryset.none()
-        return queryset.filter(**{field: self.street})
+        return queryset.filter(**{field: self.street.pk})
 
     def covers(self, street_id: int | None) -> bool:
         return self.everything or (self.street is not None and self.street.pk == street_id)

@@ -366,6 +366,7 @@ def member_anonymise(*, member: Member, actor: User) -> None:
     if money was ever paid to them, their name and ID number stay (encrypted) with the
     payment records; otherwise those go too. Their login ends at once."""
     from services.applications.models import Application, LedgerEntry, Notification
+    from services.members.certificates import certificate_delete_files
 
     paid_before = LedgerEntry.objects.filter(member=member).exists()
     mobile = member.mobile
@@ -378,6 +379,7 @@ def member_anonymise(*, member: Member, actor: User) -> None:
         for attachment in application.attachments.all():
             attachment.file.delete(save=False)
         application.delete()
+    certificate_delete_files(member)
     Notification.objects.filter(user=member.user).delete()
     SmsCode.objects.filter(mobile=mobile).delete()
     ConsentRecord.objects.filter(user=member.user, withdrawn_at__isnull=True).update(

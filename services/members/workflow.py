@@ -21,6 +21,7 @@ from services.applications.engine import (
 )
 from services.decisions import Decision
 from services.members.models import (
+    CertificateStatus,
     ClosureStatus,
     JoinStatus,
     MembershipCounter,
@@ -155,6 +156,43 @@ CLOSING = register_workflow(
             step(
                 "withdraw", ClosureStatus.REQUESTED, ClosureStatus.WITHDRAWN, [R.APPLICANT],
                 gettext_lazy("撤回注销申请"),
+            ),
+        ),
+    )
+)  # fmt: skip
+
+
+# -- skill certificates ------------------------------------------------------------------------
+
+# Registered by ``services.courses``: the course manager of the worker's street may verify a
+# certificate, as may a street reviewer or a district approver.
+COURSE_MANAGER = "course_manager"
+C = CertificateStatus
+
+
+CERTIFYING = register_workflow(
+    Workflow(
+        name="certifying",
+        label=gettext_lazy("技能证书核验"),
+        statuses=CertificateStatus,
+        initial=C.SUBMITTED,
+        final=frozenset({C.VERIFIED, C.REJECTED}),
+        steps=(
+            step(
+                "verify", C.SUBMITTED, C.VERIFIED,
+                [R.STREET_REVIEWER, COURSE_MANAGER, R.DISTRICT_APPROVER],
+                gettext_lazy("核验通过"),
+                gettext_noop(
+                    "您的职业技能等级证书（%(occupation)s %(level)s）已核验，已记入您的档案。"
+                ),
+                effects=[record_decision],
+            ),
+            step(
+                "reject", C.SUBMITTED, C.REJECTED,
+                [R.STREET_REVIEWER, COURSE_MANAGER, R.DISTRICT_APPROVER],
+                gettext_lazy("核验不通过"),
+                gettext_noop("您上传的职业技能等级证书未通过核验：%(note)s"),
+                note_required=True, effects=[record_decision],
             ),
         ),
     )

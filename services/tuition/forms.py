@@ -3,8 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.forms import AmountField
+from services.members.certificates import verified_certificates
+from services.members.models import SkillCertificate
 from services.members.validators import validate_bank_card
-from services.tuition.models import SkillLevel, StudyLevel
+from services.tuition.models import StudyLevel
 
 
 class BankCardField(forms.CharField):
@@ -43,7 +45,7 @@ class ApplyForm(forms.Form):
     bank_card = BankCardField()
     social_insurance_months = TenureField()
 
-    def __init__(self, *args, card_on_file: str = "", **kwargs):
+    def __init__(self, *args, card_on_file: str = "", member=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.card_on_file = card_on_file
         if card_on_file:
@@ -86,9 +88,30 @@ class TuitionForm(ApplyForm):
 
 
 class SkillAwardForm(ApplyForm):
-    level = forms.ChoiceField(label=_("证书上的技能等级"), choices=SkillLevel.choices)
-    occupation = forms.CharField(label=_("职业（工种）"), max_length=100)
-    certificate_number = forms.CharField(label=_("证书编号"), max_length=50)
+    """The award is for a verified certificate on the worker's record: its level, occupation
+    and number come from there, and nothing is uploaded twice."""
+
+    certificate = forms.ModelChoiceField(
+        label=_("职业技能等级证书"),
+        queryset=SkillCertificate.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        help_text=_("只能选用已核验的证书；新考取的证书请先在“我的证书”上传。"),
+    )
+
+    def __init__(self, *args, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if member is not None:
+            self.fields["certificate"].queryset = verified_certificates(member)
+
+    def clean(self):
+        data = super().clean()
+        certificate = data.get("certificate")
+        if certificate is not None:
+            data["level"] = certificate.level
+            data["occupation"] = certificate.occupation
+            data["certificate_number"] = certificate.certificate_number
+        return data
 
 
 def form_class_for(program):

@@ -2,7 +2,8 @@
 
 厂门口上大学 pays junior-college (专科) tuition for members; 全总"求学圆梦行动" and 省总"双提升"
 学历 subsidies have the same shape with their own caps; 双提升 技能 and 市总新时代技能人才奖励
-pay a fixed amount by the skill level on the worker's certificate.
+pay a fixed amount by the skill level on the worker's certificate, the verified one on their
+record (``members.SkillCertificate``).
 """
 
 from django.core.validators import MinValueValidator
@@ -10,21 +11,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from services.applications.models import Application
+from services.members.models import SkillCertificate, SkillLevel
+
+__all__ = ["SkillAwardRequest", "SkillLevel", "StudyLevel", "TuitionRequest"]
 
 
 class StudyLevel(models.TextChoices):
     JUNIOR_COLLEGE = "junior_college", _("专科")
     BACHELOR = "bachelor", _("本科")
-
-
-class SkillLevel(models.TextChoices):
-    """National vocational skill levels, lowest first."""
-
-    BEGINNER = "初级工", _("初级工")
-    INTERMEDIATE = "中级工", _("中级工")
-    SENIOR = "高级工", _("高级工")
-    TECHNICIAN = "技师", _("技师")
-    SENIOR_TECHNICIAN = "高级技师", _("高级技师")
 
 
 class TuitionRequest(models.Model):
@@ -54,6 +48,12 @@ class SkillAwardRequest(models.Model):
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="skill", verbose_name=_("申请")
     )
+    # The verified certificate on the worker's record the award is for; the level, occupation
+    # and number below are copied from it when the worker applies.
+    certificate = models.ForeignKey(
+        SkillCertificate, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="awards", verbose_name=_("职业技能等级证书"),
+    )  # fmt: skip
     level = models.CharField(_("技能等级"), max_length=10, choices=SkillLevel.choices)
     occupation = models.CharField(_("职业（工种）"), max_length=100)
     certificate_number = models.CharField(_("证书编号"), max_length=50)

@@ -14,7 +14,8 @@ from services.applications.ledger import member_year_total
 from services.applications.models import Application, Program
 from services.applications.services import application_create, application_update
 from services.decisions import Decision
-from services.members.models import Member, User
+from services.members.certificates import verified_certificates
+from services.members.models import CertificateStatus, Member, User
 from services.members.services import member_set_bank_card
 from services.tuition import rules
 from services.tuition.models import SkillAwardRequest, TuitionRequest
@@ -40,6 +41,10 @@ def tuition_can_apply(
             % {"ref": earlier.reference, "status": earlier.status_label},
             code="already_applied",
         )
+    if program.kind == "skill_award":
+        on_record = certificate_on_record(member)
+        if not on_record:
+            return on_record
     return rules.eligibility(
         facts=rules.ApplicantFacts(
             is_verified_member=member.is_member,
@@ -55,6 +60,43 @@ def tuition_can_apply(
         min_age=program.min_age,
         today=timezone.localdate(),
     )
+
+
+def certificate_on_record(member: Member) -> Decision:
+    """A skill award is for a verified certificate on the worker's record."""
+    if verified_certificates(member).exists():
+        return Decision.allow()
+    if member.certificates.filter(status=CertificateStatus.SUBMITTED).exists():
+        return Decision.deny(
+            _("您上传的职业技能等级证书正在核验，核验通过后就可以申请。"),
+            code="certificate_waiting",
+        )
+    return Decision.deny(
+        _("请先在“我的证书”上传职业技能等级证书，核验通过后再申请。"), code="no_certificate"
+    )
+
+
+def _check_certificate(*, member: Member, program: Program, data: dict, application=None) -> None:
+    """The certificate is the worker's, verified, and not already awarded by this program (in
+    any year or batch)."""
+    certificate = data.get("certificate")
+    if (
+        certificate is None
+        or certificate.member_id != member.pk
+        or certificate.status != CertificateStatus.VERIFIED
+    ):
+        raise ValidationError(_("请选择一张已核验的证书。"), code="certificate_used")
+    used = SkillAwardRequest.objects.filter(
+        certificate=certificate, application__program__code=program.code
+    ).exclude(application__status__in=["rejected", "withdrawn"])
+    if application is not None:
+        used = used.exclude(application=application)
+    if used.exists():
+        raise ValidationError(
+            _("这张证书已经申请过“%(program)s”，同一张证书不能重复奖励。")
+            % {"program": program.name},
+            code="certificate_used",
+        )
 
 
 def tuition_amount(*, program: Program, data: dict) -> rules.Amount:
@@ -81,7 +123,7 @@ def _details(program: Program, data: dict) -> dict:
     if program.kind == "tuition":
         fields = ["school", "major", "level", "academic_year", "tuition_paid"]
     else:
-        fields = ["level", "occupation", "certificate_number"]
+        fields = ["certificate", "level", "occupation", "certificate_number"]
     return {
         **{name: data[name] for name in fields},
         "social_insurance_months": data.get("social_insurance_months"),
@@ -94,6 +136,8 @@ def tuition_apply(*, member: Member, program: Program, data: dict, actor: User) 
     )
     if not decision:
         raise ValidationError(decision.reason, code=decision.code or "not_eligible")
+    if program.kind == "skill_award":
+        _check_certificate(member=member, program=program, data=data)
     amount = tuition_amount(program=program, data=data)
     if amount.value <= 0:
         raise ValidationError(amount.reason, code="no_amount")
@@ -114,6 +158,10 @@ def tuition_apply(*, member: Member, program: Program, data: dict, actor: User) 
 def tuition_update(*, application: Application, data: dict, actor: User) -> Application:
     """The worker changes a draft: its details, and the amount the rule now gives."""
     program = application.program
+    if program.kind == "skill_award":
+        _check_certificate(
+            member=application.applicant, program=program, data=data, application=application
+        )
     amount = tuition_amount(program=program, data=data)
     if amount.value <= 0:
         raise ValidationError(amount.reason, code="no_amount")

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,7 +22,7 @@ from services.applications.ledger import member_year_total
 from services.applications.registry import ProgramType
 from services.applications.workflow import TWO_STAGE
 from services.decisions import Decision
-from services.tuition.models import SkillLevel
+from services.members.models import SkillLevel
 from services.tuition.rules import percent, yuan
 from services.words import clauses, listing
 
@@ -141,12 +143,37 @@ def skill_details(application) -> list[tuple[str, str]]:
     details = getattr(application, "skill", None)
     if details is None:
         return []
-    return [
+    rows = [
         (_("技能等级"), details.get_level_display()),
         (_("职业（工种）"), details.occupation),
         (_("证书编号"), details.certificate_number),
-        (_("申报的社保缴纳月数"), _months(details.social_insurance_months)),
     ]
+    certificate = details.certificate
+    if certificate is not None:
+        rows.append(
+            (
+                _("证书核验"),
+                _("%(status)s（%(ref)s，%(when)s）")
+                % {
+                    "status": certificate.get_status_display(),
+                    "ref": certificate.reference,
+                    "when": date_format(localtime(certificate.decided_at), "Y-m-d")
+                    if certificate.decided_at
+                    else "-",
+                },
+            )
+        )
+    rows.append((_("申报的社保缴纳月数"), _months(details.social_insurance_months)))
+    return rows
+
+
+def certificate_on_record(application) -> frozenset[str]:
+    """A skill award's certificate is the verified one on the worker's record."""
+    details = getattr(application, "skill", None)
+    certificate = details.certificate if details is not None else None
+    if certificate is not None and certificate.status == "verified":
+        return frozenset({Proof.CERTIFICATE.value})
+    return frozenset()
 
 
 def once_a_year(application) -> Decision:
@@ -191,5 +218,6 @@ SKILL_AWARD = ProgramType(
     describe=describe_skill,
     details=skill_details,
     decision_guard=once_a_year,
+    proofs_on_record=certificate_on_record,
     params_help=gettext_lazy('例如 {"amounts": {"高级工": "1000", "技师": "2000"}}'),
 )

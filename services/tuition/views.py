@@ -23,6 +23,7 @@ from services.tuition.services import (
 )
 
 KINDS = ("tuition", "skill_award")
+FIELD_OF_ERROR = {"bank_card_required": "bank_card", "certificate_used": "certificate"}
 
 
 @never_cache
@@ -39,6 +40,7 @@ def apply(request, pk: int):
     form = form_class_for(program)(
         request.POST if show_form and request.method == "POST" else None,
         card_on_file=member.masked_bank_card,
+        member=member,
     )
     preview = None
     if form.is_bound and form.is_valid():
@@ -56,7 +58,7 @@ def apply(request, pk: int):
                     member=member, program=program, data=data, actor=request.user
                 )
             except ValidationError as error:
-                form.add_error("bank_card" if error.code == "bank_card_required" else None, error)
+                form.add_error(FIELD_OF_ERROR.get(error.code), error)
             else:
                 messages.success(request, _("草稿已保存。请上传材料，然后提交。"))
                 return redirect("applications:detail", pk=application.pk)
@@ -93,7 +95,7 @@ def edit(request, pk: int):
     program = application.program
     form = form_class_for(program)(
         request.POST or None, initial=initial_from(application),
-        card_on_file=member.masked_bank_card,
+        card_on_file=member.masked_bank_card, member=member,
     )  # fmt: skip
     preview = None
     if form.is_bound and form.is_valid():
@@ -101,7 +103,7 @@ def edit(request, pk: int):
             try:
                 tuition_update(application=application, data=form.cleaned_data, actor=request.user)
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error(FIELD_OF_ERROR.get(error.code), error)
             else:
                 messages.success(request, _("草稿已更新。"))
                 return redirect("applications:detail", pk=pk)

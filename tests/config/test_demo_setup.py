@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from services.courses.models import Course, Enrollment
 from services.members.models import Member, User
 
 
@@ -14,16 +15,25 @@ def test_demo_setup_twice(staff_groups, settings):
 
     enterprise = EnterpriseFactory(name="演示企业")
     GrassrootsUnionFactory(enterprise=enterprise, street=enterprise.street)
+    call_command("seed_courses", stdout=io.StringIO())
     call_command("demo_setup", stdout=io.StringIO())
     member = Member.objects.get(mobile="13800000001")
     assert member.is_member and member.membership_number
     assert Member.objects.get(mobile="13800000002").membership_number is None
-    assert {"admin", "editor", "reviewer", "approver", "finance"} <= set(
+    assert {"admin", "editor", "reviewer", "approver", "finance", "courses"} <= set(
         User.objects.values_list("username", flat=True)
     )
-    counts = (User.objects.count(), Member.objects.count())
+    # A verified certificate for the skill awards, and a small full course with a waitlist.
+    assert member.certificates.get().status == "verified"
+    full = Course.objects.get(enrollments__isnull=False, capacity=3, enrollments__queue_number=1)
+    statuses = sorted(full.enrollments.values_list("status", flat=True))
+    assert statuses == ["enrolled"] * 3 + ["waitlisted"] * 3
+    assert Course.objects.count() == 35
+    counts = (User.objects.count(), Member.objects.count(), Enrollment.objects.count())
     call_command("demo_setup", stdout=io.StringIO())
-    assert (User.objects.count(), Member.objects.count()) == counts
+    call_command("seed_courses", stdout=io.StringIO())
+    assert (User.objects.count(), Member.objects.count(), Enrollment.objects.count()) == counts
+    assert Course.objects.count() == 35
 
 
 def test_demo_setup_refuses_outside_demo_mode(db, settings):

@@ -35,6 +35,7 @@ DEMO_STAFF = [
     ("reviewer", "下沙街道初审员（演示）", False, ["街道初审员"], "XS"),
     ("approver", "区总复审员（演示）", False, ["区总复审员"], None),
     ("finance", "财务（演示）", False, ["财务"], None),
+    ("courses", "下沙街道课程管理员（演示）", False, ["课程管理员"], "XS"),
 ]
 DEMO_WORKERS = [
     # mobile, name, ID number without its check digit, employment form, joins the union
@@ -68,6 +69,72 @@ class Command(BaseCommand):
             self._organisations()
             staff = self._staff()
             self._workers(approver=staff["approver"])
+            self._full_course()
+            self._certificate(reviewer=staff["reviewer"])
+
+    def _certificate(self, *, reviewer):
+        """A verified skill certificate on 王建国's record, so the skill awards can be tried."""
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from pypdf import PdfWriter
+
+        from services.members.certificates import certificate_decide, certificate_upload
+
+        member = Member.objects.filter(mobile=DEMO_WORKERS[0][0]).first()
+        if member is None or member.certificates.exists():
+            return
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        certificate = certificate_upload(
+            member=member, actor=member.user,
+            upload=SimpleUploadedFile("证书.pdf", buffer.getvalue(), "application/pdf"),
+            data={"level": "高级工", "occupation": "电工", "certificate_number": "DEMO20250001",
+                  "issued_on": timezone.localdate() - timedelta(days=60),
+                  "issuer": "钱塘区职业技能等级认定中心（演示）"},
+        )  # fmt: skip
+        certificate_decide(certificate=certificate, actor=reviewer, step="verify")
+        self.stdout.write("  王建国 has a verified skill certificate (高级工 电工).")
+
+    def _full_course(self):
+        """One open course of 下沙街道 made small and full, with a waitlist, by six demo
+        trainees (演示学员, members already), so the waitlist can be tried."""
+        from services.courses.models import Course, CourseStatus
+        from services.courses.services import course_enrol
+
+        now = timezone.now()
+        course = (
+            Course.objects.filter(
+                street__code="XS", status=CourseStatus.OPEN, enrol_opens_at__lt=now,
+                enrol_closes_at__gt=now,
+            )
+            .order_by("enrol_closes_at")
+            .first()
+        )  # fmt: skip
+        if course is None or course.enrollments.exists():
+            return
+        Course.objects.filter(pk=course.pk).update(capacity=3)
+        for index in range(6):
+            mobile = f"138000001{index:02d}"
+            member = Member.objects.filter(mobile=mobile).first()
+            if member is None:
+                body = f"33011419900101{index + 1:02d}1"
+                name = f"演示学员{'一二三四五六'[index]}"
+                member = services.member_register(
+                    mobile=mobile, password=DEMO_PASSWORD, real_name=name,
+                    id_number=body + ric.calc_check_digit(body + "0"), employer=None,
+                    employer_name="演示单位", employment_form=EmploymentForm.CONTRACT,
+                    consent=True,
+                )  # fmt: skip
+                Member.objects.filter(pk=member.pk).update(
+                    verification_status="verified", joined_on=timezone.localdate(),
+                    membership_number=f"QTDEMO{index + 1:06d}", street=course.street,
+                )  # fmt: skip
+                member.refresh_from_db()
+            course_enrol(course=Course.objects.get(pk=course.pk), member=member, actor=member.user)
+        self.stdout.write(f"  Course with a waitlist: /courses/{course.pk}/ ({course.title})")
 
     def _organisations(self):
         serial = 0

@@ -63,12 +63,9 @@ class StatusChange(models.Model):
 
     @property
     def role_label(self) -> str:
-        from services.applications.engine import Role
+        from services.applications.engine import role_label
 
-        try:
-            return str(Role(self.role).label)
-        except ValueError:
-            return self.role
+        return role_label(self.role)
 
     @property
     def amount_change(self) -> str:

@@ -13,6 +13,9 @@ their employment form says so.
 
 Staff are users with ``is_staff``; their ``StaffProfile`` says which street a street
 reviewer (街道初审员) works for, which limits what they see.
+
+A ``SkillCertificate`` (职业技能等级证书) is uploaded once and verified by staff; programs that
+pay by skill level read it from the record.
 """
 
 from services.members.models.closing import ClosureRequest, ClosureStatus
@@ -29,9 +32,11 @@ from services.members.models.people import (
     User,
     VerificationStatus,
 )
+from services.members.models.skills import CertificateStatus, SkillCertificate, SkillLevel
 
 __all__ = [
     "ClosureRequest", "ClosureStatus", "ConsentRecord", "EmploymentForm", "Enterprise",
     "EnterpriseSize", "GrassrootsUnion", "JoinRequest", "JoinStatus", "Member", "MembershipCounter",
-    "PiiRevealLog", "Sex", "SmsCode", "StaffProfile", "Street", "User", "VerificationStatus",
+    "PiiRevealLog", "Sex", "SkillCertificate", "SkillLevel", "SmsCode", "StaffProfile", "Street",
+    "User", "VerificationStatus", "CertificateStatus",
 ]  # fmt: skip

@@ -1,5 +1,6 @@
 """The worker's pages: ``accounts`` (registering, logging in, passwords, the mobile number) and
-``me`` (我的: the profile, consents, joining the union, closing the account)."""
+``me`` (我的: the profile, consents, joining the union, closing the account) and
+``certificates`` (skill certificates on the record)."""
 
 from services.members.views.accounts import (
     PortalLoginView,
@@ -10,6 +11,7 @@ from services.members.views.accounts import (
     password_reset_request,
     register,
 )
+from services.members.views.certificates import certificate_file, certificate_list
 from services.members.views.me import (
     closure_request,
     consent_renew,
@@ -23,8 +25,9 @@ from services.members.views.me import (
 )
 
 __all__ = [
-    "PortalLoginView", "bank_card_change", "closure_request", "consent_renew",
-    "consent_withdraw", "consents", "join_create", "join_detail", "join_withdraw",
+    "PortalLoginView", "bank_card_change", "certificate_file", "certificate_list",
+    "closure_request", "consent_renew", "consent_withdraw", "consents", "join_create",
+    "join_detail", "join_withdraw",
     "login_with_code", "mobile_change", "password_reset_confirm", "password_reset_request",
     "privacy_notice", "profile", "register",
 ]  # fmt: skip

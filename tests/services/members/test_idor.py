@@ -12,8 +12,8 @@ from services.applications.services import application_create, attachment_add
 from services.members.services import join_request_submit
 from tests.factories import TEST_PASSWORD, GrassrootsUnionFactory, MemberFactory
 
-# Routes with an id that is not a worker's object: public report years and public programs.
-PUBLIC_PREFIXES = ("reports/", "services/")
+# Routes with an id that is not a worker's object: public report years, programs and courses.
+PUBLIC_PREFIXES = ("reports/", "services/", "courses/")
 
 
 def worker_routes():
@@ -41,10 +41,15 @@ def test_the_walk_finds_the_worker_routes():
     names = {name for name, _ in worker_routes()}
     assert {"members:join_detail", "members:join_withdraw"} <= names
     assert {"applications:detail", "applications:file", "applications:submit"} <= names
+    assert {"courses:cancel", "members:certificate_file"} <= names
 
 
 @pytest.fixture
-def owners_objects(db):
+def owners_objects(db, staff_groups):
+    from services.courses.services import course_enrol
+    from services.members.certificates import certificate_upload
+    from tests.services.courses.conftest import make_course
+
     owner = MemberFactory(mobile="13100000001")
     union = GrassrootsUnionFactory()
     join_request = join_request_submit(
@@ -66,12 +71,29 @@ def owners_objects(db):
     attachment = attachment_add(
         application=application, actor=owner.user, kind="other", upload=pdf()
     )
-    return {"join": join_request, "application": application, "attachment": attachment}
+    # Admitted meanwhile (the join request stays open for the test above), then enrolled.
+    owner.verification_status = "verified"
+    owner.save(update_fields=["verification_status"])
+    enrollment = course_enrol(course=make_course(), member=owner, actor=owner.user)
+    certificate = certificate_upload(
+        member=owner, actor=owner.user, upload=pdf("cert.pdf", marker="cert"),
+        data={"level": "中级工", "occupation": "电工", "certificate_number": "S0000330100001",
+              "issued_on": timezone.localdate(), "issuer": "钱塘区职业技能鉴定中心"},
+    )  # fmt: skip
+    return {
+        "join": join_request, "application": application, "attachment": attachment,
+        "enrollment": enrollment, "certificate": certificate,
+    }  # fmt: skip
 
 
 def fill(route: str, objects) -> str:
-    if route.startswith("me/join/"):
-        route = route.replace("<int:pk>", str(objects["join"].pk))
+    for prefix, key in (
+        ("me/join/", "join"),
+        ("me/courses/", "enrollment"),
+        ("me/certificates/", "certificate"),
+    ):
+        if route.startswith(prefix):
+            route = route.replace("<int:pk>", str(objects[key].pk))
     route = route.replace("<int:pk>", str(objects["application"].pk))
     return "/" + route.replace("<int:attachment_pk>", str(objects["attachment"].pk))
 
@@ -90,3 +112,5 @@ def test_another_worker_gets_404(client, owners_objects, name, route):
     assert owners_objects["join"].status == "submitted"
     assert owners_objects["application"].status == "draft"
     assert owners_objects["application"].attachments.count() == 1
+    owners_objects["enrollment"].refresh_from_db()
+    assert owners_objects["enrollment"].status == "enrolled"

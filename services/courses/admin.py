@@ -1,0 +1,315 @@
+"""Courses in the admin, for the 课程管理员 of a street (and district staff).
+
+A course's page lists its sessions (editable) and its roster; from it staff download the
+roster as Excel or print it, mark attendance session by session (a page made for a phone in
+the classroom), finish the course (every enrollment ends by its attendance, completions write
+the subsidy to the ledger) or cancel it (every member is told why). Street staff see and
+manage only their street's courses, and one with no street set sees none.
+"""
+
+import calendar
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from services.admin_base import (
+    ReadOnlyAdmin,
+    ReadOnlyMixin,
+    ReadOnlyTabularInline,
+    StreetScopedAdmin,
+)
+from services.applications.admin.history import StatusChangeInline
+from services.applications.models import Program
+from services.courses import selectors, services
+from services.courses.exports import roster_rows, roster_xlsx
+from services.courses.models import Course, CourseBar, CourseStatus, Enrollment, Session
+from services.members.selectors import staff_scope
+from services.money import yuan
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 1
+    fields = ["date", "starts", "ends"]
+
+
+class RosterInline(ReadOnlyTabularInline):
+    model = Enrollment
+    fields = ["queue_number", "member_name", "member_mobile", "status"]
+    verbose_name = gettext_lazy("学员")
+    verbose_name_plural = gettext_lazy("报名名单")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member").order_by("queue_number")
+
+    @admin.display(description=gettext_lazy("姓名"))
+    def member_name(self, obj):
+        return obj.member.real_name
+
+    @admin.display(description=gettext_lazy("手机号"))
+    def member_mobile(self, obj):
+        return obj.member.masked_mobile
+
+
+class CourseForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = [
+            "program", "title", "category", "provider", "description", "street", "venue",
+            "address", "capacity", "fee", "subsidy", "completion_share", "enrol_opens_at",
+            "enrol_closes_at", "status", "certificate_exam",
+        ]  # fmt: skip
+
+    def clean_status(self):
+        """ "Full" follows the enrolments; finishing and cancelling have their own buttons; a
+        finished or cancelled course stays so."""
+        status = self.cleaned_data["status"]
+        before = self.instance.status if self.instance.pk else None
+        if status == before:
+            return status
+        if before in (CourseStatus.FINISHED, CourseStatus.CANCELLED):
+            raise forms.ValidationError(_("已结业或已取消的课程不能再改状态。"), code="final")
+        if status in (CourseStatus.FINISHED, CourseStatus.CANCELLED, CourseStatus.FULL):
+            raise forms.ValidationError(
+                _("“已满”由报名人数决定；结业和取消请用页面上方的按钮。"), code="status"
+            )
+        return status
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("enrol_opens_at"), data.get("enrol_closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("enrol_closes_at", _("报名截止时间应晚于开始报名时间。"))
+        capacity = data.get("capacity")
+        if self.instance.pk and capacity is not None:
+            taken = self.instance.enrollments.filter(status="enrolled").count()
+            if capacity < taken:
+                self.add_error(
+                    "capacity", _("已有 %(n)s 人正式报名，名额不能少于 %(n)s。") % {"n": taken}
+                )
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("取消原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("每位报名和候补的学员都会收到这段说明。"),
+    )  # fmt: skip
+
+
+@admin.register(Course)
+class CourseAdmin(StreetScopedAdmin):
+    form = CourseForm
+    list_display = [
+        "title", "category", "street", "status", "capacity", "enrolled", "waitlisted",
+        "enrol_closes_at",
+    ]  # fmt: skip
+    list_filter = ["status", "category", "street"]
+    search_fields = ["title", "provider", "venue"]
+    inlines = [SessionInline, RosterInline]
+    actions = ["finish_selected"]
+    change_form_template = "admin/courses/course/change_form.html"
+    visible_to = staticmethod(selectors.courses_visible_to)
+
+    @admin.display(description=gettext_lazy("已报名"), ordering="enrolled_count")
+    def enrolled(self, obj):
+        return obj.enrolled_count
+
+    @admin.display(description=gettext_lazy("候补"), ordering="waitlisted_count")
+    def waitlisted(self, obj):
+        return obj.waitlisted_count
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "street":
+            from services.members.models import Street
+
+            kwargs["queryset"] = staff_scope(request.user).filter(Street.objects.all(), "pk")
+        if db_field.name == "program":
+            kwargs["queryset"] = Program.objects.filter(kind="course")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.course_save(course=obj, actor=request.user)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/roster.xlsx", wrap(self.roster_export), name="courses_course_roster"),
+            path("<int:pk>/print/", wrap(self.roster_print), name="courses_course_print"),
+            path(
+                "<int:pk>/sessions/<int:session_pk>/attendance/",
+                wrap(self.attendance_view),
+                name="courses_course_attendance",
+            ),  # fmt: skip
+            path("<int:pk>/finish/", wrap(self.finish_view), name="courses_course_finish"),
+            path("<int:pk>/cancel/", wrap(self.cancel_view), name="courses_course_cancel"),
+            *super().get_urls(),
+        ]
+
+    def _course(self, request, pk):
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def _context(self, request, course, **extra):
+        return {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": course,
+            **extra,
+        }  # fmt: skip
+
+    def roster_export(self, request, pk):
+        course = self._course(request, pk)
+        response = HttpResponse(
+            roster_xlsx(course),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="course-{course.pk}-roster.xlsx"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def roster_print(self, request, pk):
+        course = self._course(request, pk)
+        sessions, rows = roster_rows(course)
+        return TemplateResponse(
+            request, "admin/courses/course/print.html",
+            self._context(request, course, title=_("签到表"), sessions=sessions, rows=rows),
+        )  # fmt: skip
+
+    def attendance_view(self, request, pk, session_pk):
+        if not request.user.has_perm("courses.change_course"):
+            raise PermissionDenied
+        course = self._course(request, pk)
+        session = get_object_or_404(course.sessions, pk=session_pk)
+        enrolled = course.enrollments.filter(status="enrolled").select_related("member")
+        if request.method == "POST":
+            present = [v for v in request.POST.getlist("present") if v.isdigit() and len(v) < 18]
+            try:
+                marked = services.attendance_record(
+                    session=session, actor=request.user, present_ids=present
+                )
+            except ValidationError as error:
+                self.message_user(request, error.messages[0], messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("已记录 %(n)s 人的出勤（%(present)s 人到课）。")
+                    % {"n": marked, "present": len(present)},
+                )  # fmt: skip
+            return redirect("admin:courses_course_attendance", pk, session_pk)
+        marks = dict(session.attendance.values_list("enrollment_id", "present"))
+        rows = [(e, marks.get(e.pk)) for e in enrolled]
+        return TemplateResponse(
+            request, "admin/courses/course/attendance.html",
+            self._context(request, course, title=_("记录出勤 %(session)s") % {"session": session},
+                          session=session, rows=rows),
+        )  # fmt: skip
+
+    def finish_view(self, request, pk):
+        if not request.user.has_perm("courses.change_course"):
+            raise PermissionDenied
+        course = self._course(request, pk)
+        if request.method == "POST":
+            self._finish(request, course)
+            return redirect("admin:courses_course_change", pk)
+        return TemplateResponse(
+            request, "admin/courses/course/finish.html",
+            self._context(request, course, title=_("结业"), subsidy=yuan(course.subsidy),
+                          share=f"{course.completion_share * 100:.0f}%"),
+        )  # fmt: skip
+
+    def _finish(self, request, course) -> None:
+        try:
+            counts, problems = services.course_finish(course=course, actor=request.user)
+        except ValidationError as error:
+            self.message_user(request, f"{course.title}：{error.messages[0]}", messages.ERROR)
+            return
+        for problem in problems:
+            self.message_user(request, problem, messages.WARNING)
+        self.message_user(
+            request,
+            _("%(course)s：结业 %(complete)s 人，出勤不足 %(partial)s 人，未到课 %(no_show)s 人。")
+            % {"course": course.title, **counts},
+        )
+
+    def has_finish_permission(self, request):
+        return request.user.has_perm("courses.change_course")
+
+    @admin.action(description=gettext_lazy("按出勤结业所选课程（结业学员的补贴记入台账）"),
+                  permissions=["finish"])  # fmt: skip
+    def finish_selected(self, request, queryset):
+        for course in queryset:
+            self._finish(request, course)
+
+    def cancel_view(self, request, pk):
+        if not request.user.has_perm("courses.change_course"):
+            raise PermissionDenied
+        course = self._course(request, pk)
+        form = CancelForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                told = services.course_cancel(
+                    course=course, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error("reason", error)
+            else:
+                self.message_user(request, _("课程已取消，已通知 %(n)s 名学员。") % {"n": told})
+                return redirect("admin:courses_course_change", pk)
+        return TemplateResponse(
+            request, "admin/courses/course/cancel.html",
+            self._context(request, course, title=_("取消课程"), form=form),
+        )  # fmt: skip
+
+
+def end_of_next_month(today):
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return today.replace(year=year, month=month, day=calendar.monthrange(year, month)[1])
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ReadOnlyMixin, StreetScopedAdmin):
+    list_display = ["course", "member_name", "status", "queue_number", "created_at"]
+    list_filter = ["status", "street", "course"]
+    search_fields = ["course__title", "member__real_name"]
+    fields = ["course", "member_name", "street", "status", "queue_number", "created_at",
+              "finished_at"]  # fmt: skip
+    inlines = [StatusChangeInline]
+    actions = ["bar_next_month"]
+    visible_to = staticmethod(selectors.enrollments_visible_to)
+
+    @admin.display(description=gettext_lazy("学员"))
+    def member_name(self, obj):
+        return obj.member.real_name
+
+    def has_bar_permission(self, request):
+        return request.user.has_perm("courses.add_coursebar")
+
+    @admin.action(description=gettext_lazy("暂停所选未到课学员下个月的报名"), permissions=["bar"])
+    def bar_next_month(self, request, queryset):
+        until = end_of_next_month(timezone.localdate())
+        barred = 0
+        for enrollment in queryset.filter(status="no_show"):
+            services.member_bar(
+                enrollment=enrollment, actor=request.user, until=until,
+                reason=_("报名“%(course)s”后未到课") % {"course": enrollment.course.title},
+            )  # fmt: skip
+            barred += 1
+        self.message_user(
+            request, _("已暂停 %(n)s 名学员在 %(until)s 前报名（只对“未到课”的报名有效）。")
+            % {"n": barred, "until": until.strftime("%Y-%m-%d")},
+        )  # fmt: skip
+
+
+@admin.register(CourseBar)
+class CourseBarAdmin(ReadOnlyAdmin):
+    list_display = ["member", "until", "reason", "created_by", "created_at"]
+
+    def get_queryset(self, request):
+        return staff_scope(request.user).filter(
+            super().get_queryset(request).select_related("member", "created_by"), "member__street"
+        )

@@ -1,0 +1,34 @@
+"""A member's course sessions as an iCalendar file, for the phone's calendar app
+(``icalendar``: correct line folding, escaping and time zones)."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from services.courses.models import EnrollmentStatus, Session
+
+
+def member_calendar(member) -> bytes:
+    zone = ZoneInfo(settings.TIME_ZONE)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Qiantang Federation of Trade Unions//courses//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "钱塘区总工会 · 我的课程")
+    sessions = Session.objects.filter(
+        course__enrollments__member=member, course__enrollments__status=EnrollmentStatus.ENROLLED
+    ).select_related("course", "course__street")
+    for session in sessions:
+        course = session.course
+        event = Event()
+        event.add("uid", f"session-{session.pk}-member-{member.pk}@qiantang-union")
+        event.add("summary", course.title)
+        event.add("location", f"{course.venue}，{course.address}")
+        event.add("description", f"{course.provider}")
+        event.add("dtstart", datetime.combine(session.date, session.starts, tzinfo=zone))
+        event.add("dtend", datetime.combine(session.date, session.ends, tzinfo=zone))
+        event.add("dtstamp", timezone.now())
+        calendar.add_component(event)
+    return calendar.to_ical()
