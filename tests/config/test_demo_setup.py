@@ -25,9 +25,12 @@ def test_demo_setup_twice(staff_groups, settings):
     )
     # A verified certificate for the skill awards, and a small full course with a waitlist.
     assert member.certificates.get().status == "verified"
-    full = Course.objects.get(enrollments__isnull=False, capacity=3, enrollments__queue_number=1)
-    statuses = sorted(full.enrollments.values_list("status", flat=True))
-    assert statuses == ["enrolled"] * 3 + ["waitlisted"] * 3
+    full = Course.objects.filter(enrollments__queue_number=1, capacity=3)
+    assert sorted(full.values_list("street__code", flat=True)) == ["BY", "XS"]
+    for course in full:
+        statuses = sorted(course.enrollments.values_list("status", flat=True))
+        assert statuses == ["enrolled"] * 3 + ["waitlisted"] * 3
+        assert course.status == "full"
     assert Course.objects.count() == 35
     counts = (User.objects.count(), Member.objects.count(), Enrollment.objects.count())
     call_command("demo_setup", stdout=io.StringIO())

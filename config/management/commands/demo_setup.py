@@ -99,15 +99,20 @@ class Command(BaseCommand):
         self.stdout.write("  王建国 has a verified skill certificate (高级工 电工).")
 
     def _full_course(self):
-        """One open course of 下沙街道 made small and full, with a waitlist, by six demo
-        trainees (演示学员, members already), so the waitlist can be tried."""
+        """An open course of 下沙街道 and one of 白杨街道, each made small (3 places) and full
+        with a waitlist of 3 by demo trainees (演示学员, members already), so the waitlist can
+        be tried."""
+        for street, first in (("XS", 0), ("BY", 6)):
+            self._fill_course(street, first)
+
+    def _fill_course(self, street_code, first):
         from services.courses.models import Course, CourseStatus
         from services.courses.services import course_enrol
 
         now = timezone.now()
         course = (
             Course.objects.filter(
-                street__code="XS", status=CourseStatus.OPEN, enrol_opens_at__lt=now,
+                street__code=street_code, status=CourseStatus.OPEN, enrol_opens_at__lt=now,
                 enrol_closes_at__gt=now,
             )
             .order_by("enrol_closes_at")
@@ -116,12 +121,12 @@ class Command(BaseCommand):
         if course is None or course.enrollments.exists():
             return
         Course.objects.filter(pk=course.pk).update(capacity=3)
-        for index in range(6):
+        for index in range(first, first + 6):
             mobile = f"138000001{index:02d}"
             member = Member.objects.filter(mobile=mobile).first()
             if member is None:
                 body = f"33011419900101{index + 1:02d}1"
-                name = f"演示学员{'一二三四五六'[index]}"
+                name = f"演示学员{index + 1}"
                 member = services.member_register(
                     mobile=mobile, password=DEMO_PASSWORD, real_name=name,
                     id_number=body + ric.calc_check_digit(body + "0"), employer=None,
