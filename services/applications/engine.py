@@ -124,6 +124,9 @@ class Step:
     guards: tuple[Guard, ...] = ()
     effects: tuple[Effect, ...] = ()
     automatic: bool = False  # taken by the portal itself (e.g. when the bank has paid)
+    # The inbox message also goes out as a text message; False for a step the worker takes
+    # on screen, so that repeating it cannot send texts without end.
+    texted: bool = True
 
 
 def step(
@@ -139,12 +142,13 @@ def step(
     guards: Iterable[Guard] = (),
     effects: Iterable[Effect] = (),
     automatic: bool = False,
+    texted: bool = True,
 ) -> Step:
     """One row of a workflow table."""
     sources = frozenset([source] if isinstance(source, str) else source)
     return Step(
         name, sources, target, tuple(roles), label, message, note_required, takes_amount,
-        tuple(guards), tuple(effects), automatic,
+        tuple(guards), tuple(effects), automatic, texted,
     )  # fmt: skip
 
 
@@ -318,7 +322,7 @@ def application_transition(
                 params = {"ref": locked.reference, "note": note or "-", **locked.message_params()}
                 notify(
                     user_id=locked.owner_user_id, message=row.message, params=params,
-                    link=locked.get_absolute_url(), about=locked,
+                    link=locked.get_absolute_url(), about=locked, texted=row.texted,
                 )  # fmt: skip
     except StepRefused as refused:
         return refused.decision
@@ -368,8 +372,9 @@ def history(application):
     ).select_related("actor")
 
 
-def notify(*, user_id: int, message: str, params: dict, link: str = "", about=None):
-    """An inbox message for the worker, sent on by text message (and e-mail) after commit.
+def notify(*, user_id: int, message: str, params: dict, link: str = "", about=None, texted=True):
+    """An inbox message for the worker, sent on by text message (and e-mail) after commit,
+    unless ``texted`` is False (the worker has just done it on screen).
 
     ``message`` is the Chinese source text of a translatable string (marked with
     ``gettext_noop``); it is translated when shown or sent, in the reader's language.
@@ -385,5 +390,6 @@ def notify(*, user_id: int, message: str, params: dict, link: str = "", about=No
         content_type=ContentType.objects.get_for_model(about) if about is not None else None,
         object_id=about.pk if about is not None else None,
     )
-    transaction.on_commit(lambda: queue_delivery(notification.pk))
+    if texted:
+        transaction.on_commit(lambda: queue_delivery(notification.pk))
     return notification

@@ -11,6 +11,7 @@ way every time:
 - ``ledger_correct`` changes a reserved amount (before it is in a batch);
 - ``payment_batch_build`` takes the reserved entries of a program into a new batch; entries
   are locked and re-read, so two finance users building at once put each entry in one batch;
+  an entry whose worker has no payee card on file waits for the card (``waiting_for_card``);
 - ``payment_line_record`` records the bank's result for a line: paid (the worker is told,
   once, through the source's handler) or failed with the bank's reason (back in the queue);
 - ``ledger_reverse`` takes an entry out of every sum, with who, when and why.
@@ -250,7 +251,14 @@ def payment_batch_build(*, program: Program, actor, entry_ids=None) -> PaymentBa
         )
         if entry_ids is not None:
             entries = entries.filter(pk__in=list(entry_ids))
-        entries = list(entries.order_by("created_at", "id"))
+        without_card = entries.filter(member__bank_card_last4="").count()
+        entries = list(entries.exclude(member__bank_card_last4="").order_by("created_at", "id"))
+        if not entries and without_card:
+            raise ValidationError(
+                _("“%(program)s”待发放的 %(n)s 笔款项，职工都还没有登记收款银行卡。")
+                % {"program": program, "n": without_card},
+                code="no_card",
+            )
         if not entries:
             raise ValidationError(
                 _("“%(program)s”没有待发放的款项（可能已被编入其他批次）。") % {"program": program},
@@ -278,6 +286,13 @@ def payment_batch_build(*, program: Program, actor, entry_ids=None) -> PaymentBa
             for entry in entries
         )
     return batch
+
+
+def waiting_for_card(program: Program) -> int:
+    """Reserved entries of the program left out of batches until the worker registers a card."""
+    return LedgerEntry.objects.filter(
+        program=program, status=LedgerStatus.RESERVED, member__bank_card_last4=""
+    ).count()
 
 
 def payment_batch_mark_exported(*, batch: PaymentBatch, actor) -> None:

@@ -44,6 +44,8 @@ class ProgramType:
     - ``proofs_on_record(application) -> set of proof kinds``: proofs the worker need not
       upload because the portal already holds them checked (a verified skill certificate on
       the worker's record); they count as present and are not offered for upload.
+    - ``staff_records(application) -> [(url, label)]``: those records for the reviewer, as
+      links to their files in the admin.
     """
 
     kind: str
@@ -58,6 +60,7 @@ class ProgramType:
     decision_guard: Callable[[object], Decision] = _no_check
     one_per_batch: bool = True
     proofs_on_record: Callable[[object], frozenset[str]] = _nothing_on_record
+    staff_records: Callable[[object], list[tuple[str, str]]] = lambda application: []
     params_help: str = ""
     extra: dict = field(default_factory=dict)
 

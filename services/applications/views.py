@@ -70,6 +70,7 @@ def _render_detail(request, application, form, status=200):
     steps = {row.name: row for row, _role in engine.steps_for(request.user, application)}
     program_type = application.program.program_type
     attachments = list(application.attachments.all())
+    on_record = program_type.proofs_on_record(application)
     for attachment in attachments:
         attachment.can_delete = services.attachment_can_delete(
             attachment=attachment, actor=request.user
@@ -83,8 +84,11 @@ def _render_detail(request, application, form, status=200):
             "changes": engine.history(application),
             "attachments": attachments,
             "required_proofs": [
-                program_type.proof_label(k) for k in application.program.required_proofs
+                program_type.proof_label(k)
+                for k in application.program.required_proofs
+                if k not in on_record
             ],
+            "proofs_on_record": [program_type.proof_label(k) for k in sorted(on_record)],
             "editable": application.status in application.workflow.editable,
             "submit_step": steps.get("submit") or steps.get("resubmit"),
             "can_withdraw": "withdraw" in steps,

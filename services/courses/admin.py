@@ -23,14 +23,13 @@ from django.utils.translation import gettext_lazy
 from services.admin_base import (
     ReadOnlyAdmin,
     ReadOnlyMixin,
-    ReadOnlyTabularInline,
     StreetScopedAdmin,
 )
 from services.applications.admin.history import StatusChangeInline
 from services.applications.models import Program
 from services.courses import selectors, services
 from services.courses.exports import roster_rows, roster_xlsx
-from services.courses.models import Course, CourseBar, CourseStatus, Enrollment, Session
+from services.courses.models import Course, CourseBar, Enrollment, Session
 from services.members.selectors import staff_scope
 from services.money import yuan
 
@@ -39,24 +38,6 @@ class SessionInline(admin.TabularInline):
     model = Session
     extra = 1
     fields = ["date", "starts", "ends"]
-
-
-class RosterInline(ReadOnlyTabularInline):
-    model = Enrollment
-    fields = ["queue_number", "member_name", "member_mobile", "status"]
-    verbose_name = gettext_lazy("学员")
-    verbose_name_plural = gettext_lazy("报名名单")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("member").order_by("queue_number")
-
-    @admin.display(description=gettext_lazy("姓名"))
-    def member_name(self, obj):
-        return obj.member.real_name
-
-    @admin.display(description=gettext_lazy("手机号"))
-    def member_mobile(self, obj):
-        return obj.member.masked_mobile
 
 
 class CourseForm(forms.ModelForm):
@@ -68,34 +49,20 @@ class CourseForm(forms.ModelForm):
             "enrol_closes_at", "status", "certificate_exam",
         ]  # fmt: skip
 
-    def clean_status(self):
-        """ "Full" follows the enrolments; finishing and cancelling have their own buttons; a
-        finished or cancelled course stays so."""
-        status = self.cleaned_data["status"]
-        before = self.instance.status if self.instance.pk else None
-        if status == before:
-            return status
-        if before in (CourseStatus.FINISHED, CourseStatus.CANCELLED):
-            raise forms.ValidationError(_("已结业或已取消的课程不能再改状态。"), code="final")
-        if status in (CourseStatus.FINISHED, CourseStatus.CANCELLED, CourseStatus.FULL):
-            raise forms.ValidationError(
-                _("“已满”由报名人数决定；结业和取消请用页面上方的按钮。"), code="status"
-            )
-        return status
-
     def clean(self):
         data = super().clean()
         opens, closes = data.get("enrol_opens_at"), data.get("enrol_closes_at")
         if opens and closes and closes <= opens:
             self.add_error("enrol_closes_at", _("报名截止时间应晚于开始报名时间。"))
-        capacity = data.get("capacity")
-        if self.instance.pk and capacity is not None:
-            taken = self.instance.enrollments.filter(status="enrolled").count()
-            if capacity < taken:
-                self.add_error(
-                    "capacity", _("已有 %(n)s 人正式报名，名额不能少于 %(n)s。") % {"n": taken}
-                )
         return data
+
+    def _post_clean(self):
+        """The service's own checks, on the course as it would be saved, next to the fields."""
+        super()._post_clean()
+        before = Course.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        for field, reason in services.course_change_refused(course=self.instance, before=before):
+            if field in self.fields and field not in self._errors:
+                self.add_error(field, reason)
 
 
 class CancelForm(forms.Form):
@@ -109,15 +76,20 @@ class CancelForm(forms.Form):
 class CourseAdmin(StreetScopedAdmin):
     form = CourseForm
     list_display = [
-        "title", "category", "street", "status", "capacity", "enrolled", "waitlisted",
+        "title", "category", "street", "shown_status", "capacity", "enrolled", "waitlisted",
         "enrol_closes_at",
     ]  # fmt: skip
-    list_filter = ["status", "category", "street"]
+    list_filter = ["status", "category", ("street", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "provider", "venue"]
-    inlines = [SessionInline, RosterInline]
+    inlines = [SessionInline]
     actions = ["finish_selected"]
     change_form_template = "admin/courses/course/change_form.html"
     visible_to = staticmethod(selectors.courses_visible_to)
+
+    @admin.display(description=gettext_lazy("状态"), ordering="status")
+    def shown_status(self, obj):
+        """As members see it: an open course past its deadline is closed."""
+        return obj.effective_status_label
 
     @admin.display(description=gettext_lazy("已报名"), ordering="enrolled_count")
     def enrolled(self, obj):
@@ -138,6 +110,33 @@ class CourseAdmin(StreetScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         services.course_save(course=obj, actor=request.user)
+        if getattr(obj, "promoted", 0):
+            self.message_user(
+                request, _("%(n)s 名候补学员已转为正式报名，并已通知。") % {"n": obj.promoted}
+            )
+
+    def save_formset(self, request, form, formset, change):
+        """Sessions are saved with the course; members already enrolled are told of changes."""
+        super().save_formset(request, form, formset, change)
+        if not change or formset.model is not Session:
+            return
+        lines = [_("新增 %(s)s") % {"s": s} for s in formset.new_objects]
+        lines += [_("改为 %(s)s") % {"s": s} for s, _fields in formset.changed_objects]
+        lines += [_("取消 %(s)s") % {"s": s} for s in formset.deleted_objects]
+        told = services.course_sessions_changed(
+            course=form.instance, actor=request.user, lines=lines
+        )
+        if told:
+            self.message_user(request, _("已通知 %(n)s 名学员上课时间的变动。") % {"n": told})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The roster is shown as a list, not as inline forms: a course of hundreds of
+        members would otherwise post thousands of fields with every save."""
+        course = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if course is not None:
+            extra["roster"] = selectors.roster(course)
+        return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -206,7 +205,8 @@ class CourseAdmin(StreetScopedAdmin):
         return TemplateResponse(
             request, "admin/courses/course/attendance.html",
             self._context(request, course, title=_("记录出勤 %(session)s") % {"session": session},
-                          session=session, rows=rows),
+                          session=session, rows=rows,
+                          upcoming=session.date > timezone.localdate()),
         )  # fmt: skip
 
     def finish_view(self, request, pk):
@@ -274,7 +274,10 @@ def end_of_next_month(today):
 @admin.register(Enrollment)
 class EnrollmentAdmin(ReadOnlyMixin, StreetScopedAdmin):
     list_display = ["course", "member_name", "status", "queue_number", "created_at"]
-    list_filter = ["status", "street", "course"]
+    list_filter = [
+        "status", ("street", admin.RelatedOnlyFieldListFilter),
+        ("course", admin.RelatedOnlyFieldListFilter),
+    ]  # fmt: skip
     search_fields = ["course__title", "member__real_name"]
     fields = ["course", "member_name", "street", "status", "queue_number", "created_at",
               "finished_at"]  # fmt: skip
@@ -294,13 +297,17 @@ class EnrollmentAdmin(ReadOnlyMixin, StreetScopedAdmin):
         until = end_of_next_month(timezone.localdate())
         barred = 0
         for enrollment in queryset.filter(status="no_show"):
-            services.member_bar(
+            bar = services.member_bar(
                 enrollment=enrollment, actor=request.user, until=until,
                 reason=_("报名“%(course)s”后未到课") % {"course": enrollment.course.title},
             )  # fmt: skip
-            barred += 1
+            barred += bar is not None
         self.message_user(
-            request, _("已暂停 %(n)s 名学员在 %(until)s 前报名（只对“未到课”的报名有效）。")
+            request,
+            _(
+                "已暂停 %(n)s 名学员在 %(until)s 前报名，并已通知本人。只对“未到课”的报名有效；"
+                "已暂停到这一天的不重复暂停。"
+            )
             % {"n": barred, "until": until.strftime("%Y-%m-%d")},
         )  # fmt: skip
 

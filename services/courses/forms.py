@@ -9,7 +9,8 @@ from services.members.models import Street
 
 
 class CatalogueFilter(forms.Form):
-    """The catalogue's filters; a bad value is ignored, never an error page."""
+    """The catalogue's filters; a bad value of one filter is ignored (never an error page),
+    the others still apply."""
 
     street = forms.ModelChoiceField(
         label=_("街道"), queryset=Street.objects.all(), required=False, empty_label=_("全部街道"),
@@ -25,8 +26,9 @@ class CatalogueFilter(forms.Form):
     places_left = forms.BooleanField(label=_("只看还有名额的"), required=False)
 
     def filters(self) -> dict:
-        if not self.is_valid():
+        if not self.is_bound:
             return {}
+        self.is_valid()  # cleaned_data keeps the filters that were valid
         data = self.cleaned_data
         month = None
         if data.get("month"):

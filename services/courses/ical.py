@@ -31,4 +31,6 @@ def member_calendar(member) -> bytes:
         event.add("dtend", datetime.combine(session.date, session.ends, tzinfo=zone))
         event.add("dtstamp", timezone.now())
         calendar.add_component(event)
+    # A VTIMEZONE for Asia/Shanghai, so that calendar apps need not know the zone's name.
+    calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -90,7 +90,9 @@ class Course(models.Model):
         verbose_name_plural = _("课程")
         constraints = [
             models.CheckConstraint(
-                condition=Q(enrol_closes_at__gt=F("enrol_opens_at")), name="course_dates_in_order"
+                condition=Q(enrol_closes_at__gt=F("enrol_opens_at")),
+                name="course_dates_in_order",
+                violation_error_message=_("报名截止时间应晚于开始报名时间。"),
             )
         ]
 
@@ -130,7 +132,11 @@ class Session(models.Model):
         verbose_name = _("课次")
         verbose_name_plural = _("课次")
         constraints = [
-            models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="session_ends_after")
+            models.CheckConstraint(
+                condition=Q(ends__gt=F("starts")),
+                name="session_ends_after",
+                violation_error_message=_("结束时间应晚于开始时间。"),
+            )
         ]
 
     def __str__(self):
@@ -209,7 +215,11 @@ class Enrollment(models.Model):
         return None
 
     def message_params(self) -> dict:
-        return {"course": self.course.title, "amount": f"{self.course.subsidy:,.2f}"}
+        return {
+            "course": self.course.title,
+            "amount": f"{self.course.subsidy:,.2f}",
+            "share": self.course.completion_percent,
+        }
 
 
 class Attendance(models.Model):

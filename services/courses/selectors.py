@@ -1,6 +1,6 @@
 """Reads about courses: the public catalogue, a member's courses, waitlist places, scoping."""
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from services.courses.models import (
@@ -48,7 +48,14 @@ def catalogue(*, street=None, category="", month=None, places_left=False):
         courses = courses.filter(
             places_left__gt=0, status=CourseStatus.OPEN, enrol_closes_at__gt=timezone.now()
         )
-    return courses.prefetch_related("sessions").order_by("enrol_closes_at", "id")
+    # Courses one can still enrol in (or wait for) first, finished ones last.
+    order = Case(
+        When(status=CourseStatus.OPEN, enrol_closes_at__gt=timezone.now(), then=Value(0)),
+        When(status=CourseStatus.FULL, enrol_closes_at__gt=timezone.now(), then=Value(1)),
+        When(status=CourseStatus.FINISHED, then=Value(3)),
+        default=Value(2),
+    )
+    return courses.prefetch_related("sessions").order_by(order, "enrol_closes_at", "id")
 
 
 def course_with_counts(pk):
@@ -106,6 +113,33 @@ def my_enrollments(member):
         .prefetch_related("course__sessions")
         .order_by("-created_at")
     )
+    now = timezone.now()
     for enrollment in enrollments:
         enrollment.position = waitlist_position(enrollment)
+        enrollment.can_cancel = now <= enrollment.course.enrol_closes_at
     return enrollments
+
+
+def needs_card(member, enrollments) -> bool:
+    """A subsidy is coming (or may come) and there is no payee card to pay it to."""
+    if member.bank_card_last4:
+        return False
+    coming = (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED, EnrollmentStatus.COMPLETED)
+    return any(e.status in coming and e.course.subsidy > 0 for e in enrollments)
+
+
+def roster(course) -> list:
+    """The course's members for staff: enrolled (and ended) ones in the order they came,
+    then the waitlist with each one's place; cancelled enrolments are left out."""
+    rows = list(
+        course.enrollments.exclude(status=EnrollmentStatus.CANCELLED)
+        .select_related("member")
+        .order_by("queue_number")
+    )
+    placed = [e for e in rows if e.status != EnrollmentStatus.WAITLISTED]
+    waiting = [e for e in rows if e.status == EnrollmentStatus.WAITLISTED]
+    for number, enrollment in enumerate(placed, start=1):
+        enrollment.row_number, enrollment.position = number, None
+    for position, enrollment in enumerate(waiting, start=1):
+        enrollment.row_number, enrollment.position = None, position
+    return placed + waiting

@@ -9,6 +9,7 @@ subsidy goes to the shared money ledger.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_noop
 from services.applications.engine import application_transition, notify, record_start
 from services.courses import selectors
 from services.courses.models import (
+    LIVE,
     Attendance,
     Course,
     CourseBar,
@@ -67,7 +69,7 @@ def course_can_enrol(*, course: Course, member: Member, now=None) -> Decision:
     if hit is not None:
         other, slot = hit
         return Decision.deny(
-            _("这门课与您已报名的“%(other)s”在 %(when)s 时间冲突。")
+            _("这门课与您已报名（或候补）的“%(other)s”在 %(when)s 时间冲突。")
             % {"other": other, "when": f"{slot.day:%Y-%m-%d} {slot.starts:%H:%M}"},
             code="overlap",
         )
@@ -112,28 +114,80 @@ def course_enrol(*, course: Course, member: Member, actor: User) -> Enrollment:
                     "first": f"{first.date:%Y-%m-%d} {first.starts:%H:%M}" if first else "-",
                     "position": selectors.waitlist_position(enrollment) or "",
                 },
-                link=enrollment.get_absolute_url(), about=enrollment,
+                link=enrollment.get_absolute_url(), about=enrollment, texted=False,
             )  # fmt: skip
     except IntegrityError as error:  # a double click: the first one was saved
         raise ValidationError(_("您已报名这门课程。"), code="already") from error
     return enrollment
 
 
+def course_change_refused(*, course: Course, before: Course | None) -> list[tuple[str, str]]:
+    """What is wrong with a course as staff mean to save it, as (field, reason) pairs; the
+    admin form shows them next to the fields and ``course_save`` refuses them."""
+    problems = []
+    if course.fee is not None and course.subsidy is not None and course.subsidy > course.fee:
+        problems.append(("subsidy", _("培训补贴不能高于培训费。")))
+    program = course.program if course.program_id else None
+    if program is not None and (course.subsidy or 0) > program.per_person_cap:
+        problems.append((
+            "subsidy",
+            _("培训补贴不能高于“%(program)s”每人每年上限 %(cap)s 元。")
+            % {"program": program.name, "cap": f"{program.per_person_cap:,.2f}"},
+        ))  # fmt: skip
+    if before is None:
+        return problems
+    if course.status != before.status:
+        if before.status in (CourseStatus.FINISHED, CourseStatus.CANCELLED):
+            problems.append(("status", _("已结业或已取消的课程不能再改状态。")))
+        elif course.status in (CourseStatus.FINISHED, CourseStatus.CANCELLED, CourseStatus.FULL):
+            problems.append(("status", _("“已满”由报名人数决定；结业和取消请用页面上方的按钮。")))
+        elif course.status == CourseStatus.DRAFT and before.enrollments.exists():
+            problems.append(("status", _("已有职工报名的课程不能改回草稿。")))
+    taken = before.enrollments.filter(status=E.ENROLLED).count()
+    if course.capacity is not None and course.capacity < taken:
+        problems.append(
+            ("capacity", _("已有 %(n)s 人正式报名，名额不能少于 %(n)s。") % {"n": taken})
+        )
+    return problems
+
+
 def course_save(*, course: Course, actor: User) -> Course:
-    """Staff create or change a course. More places go to the waitlist at once, in order."""
+    """Staff create or change a course. More places go to the waitlist at once, in order.
+
+    The waitlist counter and the full/open mark belong to enrolments, not to the form: they
+    are read from the locked row, so a form opened before others enrolled writes no stale
+    numbers."""
     _check_manager(course, actor)
     with transaction.atomic():
+        before = None
         if course.pk:
-            Course.objects.select_for_update().filter(pk=course.pk).first()
-            taken = course.enrollments.filter(status=E.ENROLLED).count()
-            if course.capacity < taken:
-                raise ValidationError(
-                    _("已有 %(n)s 人正式报名，名额不能少于 %(n)s。") % {"n": taken},
-                    code="capacity",
-                )
+            before = Course.objects.select_for_update().get(pk=course.pk)
+            course.last_queue_number = before.last_queue_number
+            if course.status == CourseStatus.OPEN and before.status == CourseStatus.FULL:
+                course.status = before.status
+        problems = course_change_refused(course=course, before=before)
+        if problems:
+            raise ValidationError(problems[0][1], code=problems[0][0])
         course.save()
-        fill_places(course)
+        course.promoted = fill_places(course)
     return course
+
+
+def course_sessions_changed(*, course: Course, actor: User, lines: list[str]) -> int:
+    """Staff changed the timetable: everyone enrolled or waiting is told what changed."""
+    _check_manager(course, actor)
+    if not lines or course.status in (CourseStatus.FINISHED, CourseStatus.CANCELLED):
+        return 0
+    told = 0
+    for enrollment in course.enrollments.filter(status__in=LIVE).select_related("member"):
+        notify(
+            user_id=enrollment.member.user_id,
+            message=gettext_noop("“%(course)s”的上课时间有变动：%(changes)s。请以“我的课程”为准。"),
+            params={"course": course.title, "changes": "；".join(lines)[:300]},
+            link=enrollment.get_absolute_url(), about=enrollment,
+        )  # fmt: skip
+        told += 1
+    return told
 
 
 def enrollment_cancel(*, enrollment: Enrollment, actor: User) -> Decision:
@@ -218,22 +272,63 @@ def course_finish(*, course: Course, actor: User) -> tuple[dict, list[str]]:
         else:
             problems.append(f"{enrollment.member.real_name}：{decision.reason}")
     if not problems:
-        Course.objects.filter(pk=course.pk).update(status=CourseStatus.FINISHED)
+        with transaction.atomic():
+            Course.objects.filter(pk=course.pk).update(status=CourseStatus.FINISHED)
+            for enrollment in course.enrollments.filter(status=E.WAITLISTED):
+                application_transition(application=enrollment, actor=None, step="waitlist_over")
     return counts, problems
 
 
-def member_bar(*, enrollment: Enrollment, actor: User, until, reason: str) -> CourseBar:
+def member_bar(*, enrollment: Enrollment, actor: User, until, reason: str) -> CourseBar | None:
     """A member who did not turn up (again) may not enrol until a date, such as the end of
-    next month. Staff of the course's street decide it from the enrollment."""
+    next month. Staff of the course's street decide it from the enrollment; the member is
+    told. ``None`` when the member is already barred until that date or later."""
     if not actor.has_perm("courses.add_coursebar") or not staff_scope(actor).covers(
         enrollment.street_id
     ):
         raise PermissionDenied(_("您没有暂停这名职工报名的权限。"))
     if until <= timezone.localdate():
         raise ValidationError(_("暂停日期应在今天之后。"), code="until")
-    return CourseBar.objects.create(
-        member=enrollment.member, until=until, reason=reason[:200], created_by=actor
-    )
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=enrollment.member_id)
+        if member.course_bars.filter(until__gte=until).exists():
+            return None
+        bar = CourseBar.objects.create(
+            member=member, until=until, reason=reason[:200], created_by=actor
+        )
+        notify(
+            user_id=member.user_id,
+            message=gettext_noop(
+                "因报名“%(course)s”后未到课，您在 %(until)s 前暂不能报名课程。"
+                "如有特殊情况，请联系课程所在街道工会。"
+            ),
+            params={"course": enrollment.course.title, "until": f"{until:%Y-%m-%d}"},
+            link=reverse("courses:mine"),
+        )  # fmt: skip
+    return bar
+
+
+def completion_message(enrollment: Enrollment, amount) -> None:
+    """The member's message when the course is completed, with the subsidy granted."""
+    course = enrollment.course
+    params = {"course": course.title, "amount": f"{amount:,.2f}"}
+    if amount <= 0 < course.subsidy:
+        message = gettext_noop(
+            "您已完成课程“%(course)s”。您今年在这个项目的补贴已达到每人上限，这次没有培训补贴。"
+        )
+    elif amount <= 0:
+        message = gettext_noop("您已完成课程“%(course)s”。")
+    elif not enrollment.member.bank_card_last4:
+        message = gettext_noop(
+            "您已完成课程“%(course)s”，培训补贴 %(amount)s 元将按批次发放。"
+            "请在“我的”页面登记收款银行卡，登记后才能发放。"
+        )
+    else:
+        message = gettext_noop("您已完成课程“%(course)s”，培训补贴 %(amount)s 元将按批次发放。")
+    notify(
+        user_id=enrollment.member.user_id, message=message, params=params,
+        link=enrollment.get_absolute_url(), about=enrollment,
+    )  # fmt: skip
 
 
 def subsidy_paid(*, entry, actor: User) -> None:

@@ -1,13 +1,17 @@
 """The public course catalogue and a member's courses (我的课程)."""
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
+from django_ratelimit.core import is_ratelimited
 
 from services.applications.engine import steps_for
 from services.courses import selectors, services
@@ -16,13 +20,27 @@ from services.courses.ical import member_calendar
 from services.courses.models import Course, CourseStatus
 from services.members.selectors import member_of
 
+# Enrolling and cancelling, together, per worker per hour: enough for anyone changing their
+# mind, not for a script that would churn a waitlist.
+CHANGES_PER_HOUR = "20/h"
+
+
+def _too_many_changes(request) -> bool:
+    limited = is_ratelimited(
+        request, group="courses-enrolment", key="user", rate=CHANGES_PER_HOUR, increment=True
+    )
+    if limited:
+        messages.error(request, _("报名和取消操作太频繁，请一小时后再试。"))
+    return limited
+
 
 @login_not_required
 @require_safe
 def catalogue(request):
     form = CatalogueFilter(request.GET or None)
     courses = selectors.catalogue(**form.filters())
-    return render(request, "courses/catalogue.html", {"form": form, "courses": courses})
+    context = {"form": form, "courses": courses, "now": timezone.now()}
+    return render(request, "courses/catalogue.html", context)
 
 
 @login_not_required
@@ -42,7 +60,11 @@ def detail(request, pk: int):
     if course.status not in selectors.PUBLIC and course.status != CourseStatus.CANCELLED:
         raise Http404
     member = member_of(request.user)
-    context = {"course": course, "sessions": course.sessions.all()}
+    sessions = list(course.sessions.all())
+    context = {
+        "course": course, "sessions": sessions,
+        "needed": math.ceil(course.completion_share * len(sessions)),
+    }  # fmt: skip
     if member is not None:
         mine = selectors.live_enrollment(course=course, member=member)
         context["mine"] = mine
@@ -57,6 +79,8 @@ def enrol(request, pk: int):
     member = member_of(request.user)
     if member is None:
         raise Http404
+    if _too_many_changes(request):
+        return redirect("courses:detail", pk=pk)
     try:
         enrollment = services.course_enrol(course=course, member=member, actor=request.user)
     except ValidationError as error:
@@ -78,7 +102,11 @@ def mine(request):
     member = member_of(request.user)
     if member is None:
         raise Http404
-    return render(request, "courses/mine.html", {"enrollments": selectors.my_enrollments(member)})
+    enrollments = selectors.my_enrollments(member)
+    context = {
+        "enrollments": enrollments, "needs_card": selectors.needs_card(member, enrollments)
+    }  # fmt: skip
+    return render(request, "courses/mine.html", context)
 
 
 def _my_enrollment(request, pk):
@@ -93,6 +121,8 @@ def cancel(request, pk: int):
     """GET asks the member to confirm; POST cancels."""
     enrollment = _my_enrollment(request, pk)
     if request.method == "POST":
+        if _too_many_changes(request):
+            return redirect("courses:mine")
         decision = services.enrollment_cancel(enrollment=enrollment, actor=request.user)
         if decision:
             messages.success(request, _("已取消报名。"))

@@ -42,7 +42,10 @@ def before_deadline(context: StepContext) -> Decision:
 def fill_places(course: Course, leaving: Enrollment | None = None) -> int:
     """Give every free place to the first on the waitlist, in order, and mark the course
     full or open again; ``leaving`` is an enrollment whose place is being given up in this
-    transaction. The caller holds the lock on the course row."""
+    transaction. The caller holds the lock on the course row. A course in draft, finished or
+    cancelled gives out no places."""
+    if course.status not in (CourseStatus.OPEN, CourseStatus.FULL, CourseStatus.CLOSED):
+        return 0
     enrolled = course.enrollments.filter(status=E.ENROLLED)
     if leaving is not None:
         enrolled = enrolled.exclude(pk=leaving.pk)
@@ -94,19 +97,34 @@ def attendance_reached(context: StepContext) -> Decision:
 
 
 def reserve_subsidy(context: StepContext) -> None:
+    """Write the training-fee subsidy to the ledger and tell the member. A member who has
+    already had the program's yearly cap per person gets what is left under it (perhaps
+    nothing), so that the course can still finish; an empty budget refuses the step."""
+    from services.courses.services import completion_message
+
     enrollment = context.application
     course = enrollment.course
     enrollment.finished_at = context.now
-    if course.subsidy <= 0:
-        return
-    try:
-        ledger.ledger_reserve(
-            member=enrollment.member, program=course.program, source=enrollment,
-            amount=course.subsidy, purpose=f"{course.program.name} {course.title}",
-            actor=context.actor,
-        )  # fmt: skip
-    except ValidationError as error:
-        raise StepRefused(Decision.deny(error.messages[0], code=error.code or "")) from error
+    amount = min(course.subsidy, subsidy_room(enrollment))
+    if amount > 0:
+        try:
+            ledger.ledger_reserve(
+                member=enrollment.member, program=course.program, source=enrollment,
+                amount=amount, purpose=f"{course.program.name} {course.title}",
+                actor=context.actor,
+            )  # fmt: skip
+        except ValidationError as error:
+            raise StepRefused(Decision.deny(error.messages[0], code=error.code or "")) from error
+    completion_message(enrollment, amount)
+
+
+def subsidy_room(enrollment: Enrollment):
+    """What the member may still be granted by the course's program this year."""
+    program = enrollment.course.program
+    taken = ledger.member_year_total(
+        member=enrollment.member, program_code=program.code, year=program.year
+    )
+    return max(program.per_person_cap - taken, 0)
 
 
 def stamp_finished(context: StepContext) -> None:
@@ -124,7 +142,7 @@ ENROLLING = register_workflow(
             step(
                 "cancel", [E.ENROLLED, E.WAITLISTED], E.CANCELLED, [R.APPLICANT],
                 gettext_lazy("取消报名"), gettext_noop("您已取消报名：%(course)s。"),
-                guards=[before_deadline], effects=[free_the_place],
+                guards=[before_deadline], effects=[free_the_place], texted=False,
             ),
             step(
                 "promote", E.WAITLISTED, E.ENROLLED, [R.PORTAL], gettext_lazy("候补转正"),
@@ -137,16 +155,31 @@ ENROLLING = register_workflow(
                 automatic=True,
             ),
             step(
+                "waitlist_over", E.WAITLISTED, E.CANCELLED, [R.PORTAL],
+                gettext_lazy("课程结业，候补结束"),
+                gettext_noop("“%(course)s”已结业，您的候补未能转为正式报名，欢迎报名其他课程。"),
+                automatic=True,
+            ),
+            # The member's message is written by the effect: it names the amount granted.
+            step(
                 "complete", E.ENROLLED, E.COMPLETED, [COURSE_MANAGER], gettext_lazy("结业"),
-                gettext_noop("您已完成课程“%(course)s”，培训补贴 %(amount)s 元将按批次发放。"),
                 guards=[attendance_reached], effects=[reserve_subsidy],
             ),
             step(
                 "partial", E.ENROLLED, E.ATTENDED, [COURSE_MANAGER],
-                gettext_lazy("出勤未达结业要求"), effects=[stamp_finished],
+                gettext_lazy("出勤未达结业要求"),
+                gettext_noop(
+                    "“%(course)s”已结业。您的出勤未达到结业要求（%(share)s%% 的课次），"
+                    "这次没有培训补贴。"
+                ),
+                effects=[stamp_finished],
             ),
             step(
                 "no_show", E.ENROLLED, E.NO_SHOW, [COURSE_MANAGER], gettext_lazy("未到课"),
+                gettext_noop(
+                    "“%(course)s”已结业，记录显示您没有到课。报名后多次不到课，"
+                    "可能会被暂停报名。"
+                ),
                 effects=[stamp_finished],
             ),
         ),

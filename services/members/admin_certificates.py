@@ -22,19 +22,25 @@ from services.members.models import SkillCertificate
 @admin.register(SkillCertificate)
 class SkillCertificateAdmin(StepDecisionMixin, PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
     list_display = [
-        "member", "occupation", "level", "certificate_number", "street", "status", "uploaded_at"
+        "member_name", "occupation", "level", "certificate_number", "street", "status",
+        "uploaded_at",
     ]  # fmt: skip
     list_filter = ["status", "level", "street"]
     search_fields = ["member__real_name", "member__id_number_masked", "certificate_number"]
     pii_search_path = "member__"
     fields = [
-        "member", "street", "level", "occupation", "certificate_number", "issued_on", "issuer",
+        "member_name", "street", "level", "occupation", "certificate_number", "issued_on", "issuer",
         "file_link", "status", "decision_note", "decided_by", "decided_at", "uploaded_at",
     ]  # fmt: skip
     inlines = [StatusChangeInline]
     change_form_template = "admin/members/skillcertificate/change_form.html"
 
     visible_to = staticmethod(certificates.certificates_visible_to)
+
+    @admin.display(description=gettext_lazy("职工"), ordering="member__real_name")
+    def member_name(self, obj):
+        # The name in full: staff check it against the certificate's.
+        return f"{obj.member.real_name} {obj.member.masked_mobile}"
 
     @admin.display(description=gettext_lazy("证书文件"))
     def file_link(self, obj):

@@ -348,7 +348,7 @@ class JoinDecisionForm(forms.Form):
 class CertificateForm(forms.Form):
     """A skill certificate for the worker's record, with the file that shows it."""
 
-    level = forms.ChoiceField(label=_("技能等级"), choices=SkillLevel.choices)
+    level = forms.ChoiceField(label=_("技能等级"), choices=[("", _("请选择")), *SkillLevel.choices])
     occupation = forms.CharField(
         label=_("职业（工种）"), max_length=100, help_text=_("与证书上一致，例如“电工”。")
     )
@@ -376,12 +376,11 @@ class CertificateForm(forms.Form):
         }
 
     def full_clean(self):
-        # The number as printed may carry spaces and lower-case letters.
+        # The number as printed may carry spaces, lower-case or full-width letters.
         if self.is_bound and "certificate_number" in self.data:
             self.data = self.data.copy()
-            self.data["certificate_number"] = re.sub(
-                r"\s+", "", self.data["certificate_number"]
-            ).upper()
+            number = unicodedata.normalize("NFKC", self.data["certificate_number"])
+            self.data["certificate_number"] = re.sub(r"\s+", "", number).upper()
         super().full_clean()
 
     def clean_issued_on(self):

@@ -13,6 +13,9 @@ urlpatterns = [
     path("bank-card/", views.bank_card_change, name="bank_card"),
     path("certificates/", views.certificate_list, name="certificates"),
     path("certificates/<int:pk>/file/", views.certificate_file, name="certificate_file"),
+    path(
+        "certificates/<int:pk>/withdraw/", views.certificate_withdraw, name="certificate_withdraw"
+    ),
     path("close/", views.closure_request, name="closure"),
     path("join/", views.join_create, name="join_create"),
     path("join/<int:pk>/", views.join_detail, name="join_detail"),

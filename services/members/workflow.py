@@ -176,7 +176,7 @@ CERTIFYING = register_workflow(
         label=gettext_lazy("技能证书核验"),
         statuses=CertificateStatus,
         initial=C.SUBMITTED,
-        final=frozenset({C.VERIFIED, C.REJECTED}),
+        final=frozenset({C.VERIFIED, C.REJECTED, C.WITHDRAWN}),
         steps=(
             step(
                 "verify", C.SUBMITTED, C.VERIFIED,
@@ -193,6 +193,10 @@ CERTIFYING = register_workflow(
                 gettext_lazy("核验不通过"),
                 gettext_noop("您上传的职业技能等级证书未通过核验：%(note)s"),
                 note_required=True, effects=[record_decision],
+            ),
+            step(
+                "withdraw", C.SUBMITTED, C.WITHDRAWN, [R.APPLICANT], gettext_lazy("撤回"),
+                texted=False,
             ),
         ),
     )

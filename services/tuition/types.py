@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -176,6 +177,18 @@ def certificate_on_record(application) -> frozenset[str]:
     return frozenset()
 
 
+def certificate_for_staff(application) -> list[tuple[str, str]]:
+    """The certificate the award rests on, linked to its file in the admin."""
+    details = getattr(application, "skill", None)
+    certificate = details.certificate if details is not None else None
+    if certificate is None:
+        return []
+    label = _("职业技能等级证书（档案中，%(status)s）：%(name)s") % {
+        "status": certificate.get_status_display(), "name": certificate.original_name,
+    }  # fmt: skip
+    return [(reverse("admin:members_skillcertificate_file", args=[certificate.pk]), label)]
+
+
 def once_a_year(application) -> Decision:
     """Checked again under the ledger's locks when the money is decided."""
     member = application.applicant
@@ -219,5 +232,6 @@ SKILL_AWARD = ProgramType(
     details=skill_details,
     decision_guard=once_a_year,
     proofs_on_record=certificate_on_record,
+    staff_records=certificate_for_staff,
     params_help=gettext_lazy('例如 {"amounts": {"高级工": "1000", "技师": "2000"}}'),
 )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from services.admin_base import ReadOnlyMixin, StreetScopedAdmin
 from services.applications import engine, ledger, selectors
 from services.applications.admin.history import StatusChangeInline
+from services.applications.admin.payments import warn_waiting_for_card
 from services.applications.forms import ReviewForm
 from services.applications.models import Application, Attachment, Program
 from services.applications.registry import program_types
@@ -47,11 +48,15 @@ class StatusFilter(SimpleListFilter):
         return queryset.filter(status=value) if value else queryset
 
 
-def proof_list(attachments, viewer):
+def proof_list(application, viewer):
     """Each proof as a link, with the other applications that used the same file: named when
-    the viewer may see them, only counted when they are in another street."""
-    items = []
-    for attachment in attachments:
+    the viewer may see them, only counted when they are in another street. Proofs the portal
+    holds on the worker's record (a verified certificate) come first, linked to their file."""
+    items = [
+        (url, label, "")
+        for url, label in application.program.program_type.staff_records(application)
+    ]
+    for attachment in application.attachments.all():
         url = reverse("admin:applications_attachment_file", args=[attachment.pk])
         visible, hidden = selectors.same_file_elsewhere(attachment, viewer)
         flags = []
@@ -166,9 +171,11 @@ class ApplicationAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # The proofs need the viewer (other streets' references are counted, never named).
         application = self.get_object(request, object_id)
+        if application is None:
+            return super().change_view(request, object_id, form_url, extra_context)
         extra_context = {
             **(extra_context or {}),
-            "proofs": proof_list(application.attachments.all(), request.user),
+            "proofs": proof_list(application, request.user),
             "cap": cap_text(application),
         }
         return super().change_view(request, object_id, form_url, extra_context)
@@ -227,7 +234,7 @@ class ApplicationAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
             "declared": application.program.program_type.details(application),
             "budget": budget_text(application),
             "cap": cap_text(application),
-            "proofs": proof_list(application.attachments.all(), request.user),
+            "proofs": proof_list(application, request.user),
             "changes": engine.history(application),
         }
         return TemplateResponse(request, "admin/applications/application/review.html", context)
@@ -262,6 +269,7 @@ class ApplicationAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
                 self.message_user(request, error.messages[0], messages.WARNING)
         for batch in built:
             self.message_user(request, _("已生成发放批次 %(ref)s。") % {"ref": batch.reference})
+            warn_waiting_for_card(self, request, batch.program)
         if len(built) == 1:
             return redirect("admin:applications_paymentbatch_change", built[0].pk)
         return None

@@ -34,6 +34,18 @@ from services.money import yuan
 from services.words import clauses
 
 
+def warn_waiting_for_card(model_admin, request, program) -> None:
+    """Tell finance which payments of the program wait for the worker's payee card."""
+    waiting = ledger.waiting_for_card(program)
+    if waiting:
+        model_admin.message_user(
+            request,
+            _("另有 %(n)s 笔款项因职工未登记收款银行卡，暂未编入批次；职工登记后可再生成批次。")
+            % {"n": waiting},
+            messages.WARNING,
+        )
+
+
 class PaymentLineInline(ReadOnlyTabularInline):
     model = PaymentLine
     fields = [
@@ -145,6 +157,7 @@ class PaymentBatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
                 form.add_error("program", error)
             else:
                 self.message_user(request, _("已生成发放批次 %(ref)s。") % {"ref": batch.reference})
+                warn_waiting_for_card(self, request, batch.program)
                 return redirect("admin:applications_paymentbatch_change", batch.pk)
         waiting = (
             LedgerEntry.objects.filter(status="reserved")

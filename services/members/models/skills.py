@@ -6,7 +6,8 @@ against the original or the national certificate query and *verify* it, or *reje
 reason the worker reads. A verified certificate is part of the worker's record: the skill
 award programs in ``services/tuition`` read the level from it instead of asking for a second
 upload. A certificate number is on record once: while one upload of it is waiting or
-verified, nobody (the same worker included) can upload it again.
+verified, nobody (the same worker included) can upload it again; a rejected or withdrawn
+upload frees it. A worker may withdraw an upload nobody has checked yet.
 """
 
 import uuid
@@ -35,6 +36,11 @@ class CertificateStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已上传，待核验")
     VERIFIED = "verified", _("已核验")
     REJECTED = "rejected", _("未通过核验")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+# A certificate number is held by an upload in one of these statuses.
+HOLDS_NUMBER = (CertificateStatus.SUBMITTED, CertificateStatus.VERIFIED)
 
 
 def certificate_upload_to(instance, filename):
@@ -81,7 +87,7 @@ class SkillCertificate(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["certificate_number"],
-                condition=~models.Q(status="rejected"),
+                condition=models.Q(status__in=["submitted", "verified"]),
                 name="certificate_number_once",
             )
         ]

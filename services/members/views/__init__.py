@@ -11,7 +11,11 @@ from services.members.views.accounts import (
     password_reset_request,
     register,
 )
-from services.members.views.certificates import certificate_file, certificate_list
+from services.members.views.certificates import (
+    certificate_file,
+    certificate_list,
+    certificate_withdraw,
+)
 from services.members.views.me import (
     closure_request,
     consent_renew,
@@ -26,6 +30,7 @@ from services.members.views.me import (
 
 __all__ = [
     "PortalLoginView", "bank_card_change", "certificate_file", "certificate_list",
+    "certificate_withdraw",
     "closure_request", "consent_renew", "consent_withdraw", "consents", "join_create",
     "join_detail", "join_withdraw",
     "login_with_code", "mobile_change", "password_reset_confirm", "password_reset_request",

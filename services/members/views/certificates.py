@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from services.applications.engine import history
 from services.applications.views import serve_attachment
@@ -27,19 +28,32 @@ def certificate_list(request):
                     member=member, actor=request.user, data=data, upload=data["file"]
                 )
             except ValidationError as error:
-                form.add_error(
-                    "certificate_number" if error.code == "number_taken" else "file", error
-                )
+                field = {"number_taken": "certificate_number", "not_member": None}
+                form.add_error(field.get(error.code, "file"), error)
             else:
                 messages.success(request, _("证书已上传。工作人员核验后会通知您。"))
                 return redirect("members:certificates")
         status = 400
-    held = list(member.certificates.select_related("decided_by"))
+    held = list(member.certificates.exclude(status="withdrawn").select_related("decided_by"))
     for certificate in held:
         certificate.events = history(certificate)
-    return render(
-        request, "members/certificates.html", {"form": form, "certificates": held}, status=status
-    )
+    context = {
+        "form": form, "certificates": held,
+        "can_upload": certificates.certificate_can_upload(member),
+    }  # fmt: skip
+    return render(request, "members/certificates.html", context, status=status)
+
+
+@require_POST
+def certificate_withdraw(request, pk: int):
+    member = _member_or_404(request)
+    certificate = get_object_or_404(member.certificates, pk=pk)
+    decision = certificates.certificate_withdraw(certificate=certificate, actor=request.user)
+    if decision:
+        messages.success(request, _("已撤回这份证书，证书编号可以重新上传。"))
+    else:
+        messages.error(request, _("这份证书已经核验，不能撤回。"))
+    return redirect("members:certificates")
 
 
 @never_cache

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -171,12 +172,21 @@ def test_the_skill_award_reads_the_verified_certificate_without_a_second_upload(
     detail = worker.get(reverse("applications:detail", args=[application.pk]))
     kinds = dict(detail.context["form"].fields["kind"].choices)
     assert "certificate" not in kinds
+    text = detail.content.decode()
+    assert "已从您的档案中选用，不用再上传：职业技能等级证书" in text
+    assert "必须上传：职业技能等级证书" not in text
     submit = worker.post(reverse("applications:submit", args=[application.pk]))
     assert submit.status_code == 302
     application.refresh_from_db()
     assert application.status == "submitted" and not application.attachments.exists()
-    # The reviewer sees the certificate's verification with the details.
+    # The reviewer sees the certificate's verification with the details, and opens its file
+    # from the decision page.
     assert any("证书核验" in label for label, _ in skill_program.program_type.details(application))
+    staff = login_staff(type(worker)(), street_staff("XS"))
+    review = staff.get(reverse("admin:applications_application_review", args=[application.pk]))
+    file_url = reverse("admin:members_skillcertificate_file", args=[certificate.pk])
+    assert file_url in review.content.decode()
+    assert staff.get(file_url).status_code == 200
 
 
 def test_another_members_or_an_unverified_certificate_cannot_be_chosen(
@@ -202,3 +212,48 @@ def test_closing_an_account_deletes_certificates_no_award_was_paid_on(member, st
     member_anonymise(member=member, actor=street_staff(None, groups=["系统管理员"]))
     assert not SkillCertificate.objects.filter(pk=certificate.pk).exists()
     assert not storage.exists(name)
+
+
+def test_a_waiting_upload_can_be_withdrawn_and_frees_its_number(worker, member):
+    certificate = upload(member, number="S0000000000077")
+    page = worker.get(URL).content.decode()
+    assert "撤回这份证书" in page
+    withdraw = reverse("members:certificate_withdraw", args=[certificate.pk])
+    assert worker.post(withdraw).status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.status == "withdrawn"
+    assert "S0000000000077" not in worker.get(URL).content.decode()
+    again = upload(member, number="S0000000000077", marker="again")
+    assert again.status == "submitted"
+    # A verified one stays on the record.
+    from services.members.certificates import certificate_decide
+
+    certificate_decide(certificate=again, actor=street_staff("XS"), step="verify")
+    worker.post(reverse("members:certificate_withdraw", args=[again.pk]))
+    again.refresh_from_db()
+    assert again.status == "verified"
+
+
+def test_only_members_upload_and_not_without_end(client, member, staff_groups):
+    from services.members.models import Member
+    from tests.factories import MemberFactory
+
+    stranger = MemberFactory(mobile="13700000009")  # registered, not a union member
+    client.post("/accounts/login/", {"username": stranger.mobile, "password": TEST_PASSWORD})
+    page = client.get(URL).content.decode()
+    assert "入会后才能登记证书" in page and 'type="file"' not in page
+    assert client.post(URL, form()).status_code == 400
+    assert not SkillCertificate.objects.exists()
+    for index in range(5):
+        upload(member, number=f"S000000000010{index}", marker=f"m{index}")
+    with pytest.raises(ValidationError, match="一天最多上传 5 份证书"):
+        upload(member, number="S0000000000200", marker="sixth")
+    assert Member.objects.get(pk=member.pk).certificates.count() == 5
+
+
+def test_full_width_numbers_are_the_same_number(worker, member):
+    upload(member, number="S0000000000123")
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in "s0000000000123")  # ｓ０００…
+    response = worker.post(URL, form(certificate_number=wide))
+    assert response.status_code == 400
+    assert "这个证书编号已经登记过了" in response.content.decode()
