@@ -1,6 +1,6 @@
 """The test suite's settings: ``base`` with only what tests need changed.
 
-Tests run on SQLite in memory unless ``DATABASE_URL`` names another database (CI runs
+Tests run on SQLite (a temporary file) unless ``DATABASE_URL`` names another database (CI runs
 PostgreSQL and SQLite). Nothing here is read by a server.
 """
 
@@ -14,6 +14,16 @@ from config.settings.base import *  # noqa: E402, F403
 from config.settings.base import PASSWORD_HASHERS, STATIC_ROOT  # noqa: E402
 
 TESTING = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the browser tests' live server answers requests in threads, and an
+    # in-memory database shared between threads reports "table is locked" at once instead of
+    # waiting its turn as a file in WAL mode does.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"portal-test-{os.getpid()}.sqlite3")
+    }
 
 # Hashing cost is not under test; Argon2 stays first everywhere else.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
