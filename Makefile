@@ -32,6 +32,7 @@ setup: $(VENV)/.runtime-installed
 	@$(MANAGE) load_annual_report
 	@$(MANAGE) seed_programs
 	@$(MANAGE) seed_courses
+	@$(MANAGE) seed_mutual_aid
 	@$(MANAGE) collectstatic --no-input -v0
 
 $(VENV)/bin/python:

@@ -57,5 +57,6 @@ urlpatterns += i18n_patterns(
     path("", include("services.applications.urls")),
     path("", include("services.tuition.urls")),
     path("", include("services.courses.urls")),
+    path("", include("services.mutual_aid.urls")),
     prefix_default_language=False,
 )

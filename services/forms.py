@@ -62,3 +62,22 @@ class ContentSelect(forms.Select):
         if value and content_is_foreign() and CJK.search(str(label)):
             option["attrs"]["lang"] = CONTENT_LANGUAGE
         return option
+
+
+class BankCardField(forms.CharField):
+    """The payee card of a worker who has none on record yet."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("收款银行卡号"),
+            max_length=30,
+            help_text=_("本人名下的银行卡（借记卡），补助发放到这张卡。"),
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            **kwargs,
+        )
+
+    def clean(self, value):
+        value = super().clean(value)
+        from services.members.validators import validate_bank_card
+
+        return validate_bank_card(value) if value else value

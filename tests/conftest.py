@@ -72,6 +72,7 @@ ROLE_MIGRATIONS = [
     "services.members.migrations.0008_closure_permissions",
     "services.courses.migrations.0002_course_manager_role",
     "services.members.migrations.0012_certificate_permissions",
+    "services.mutual_aid.migrations.0002_roles",
 ]
 
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "services.applications.apps.ApplicationsConfig",
     "services.tuition.apps.TuitionConfig",
     "services.courses.apps.CoursesConfig",
+    "services.mutual_aid.apps.MutualAidConfig",
     "reports.apps.ReportsConfig",
 ]
 AUTH_USER_MODEL = "members.User"

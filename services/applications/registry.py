@@ -46,6 +46,9 @@ class ProgramType:
       the worker's record); they count as present and are not offered for upload.
     - ``staff_records(application) -> [(url, label)]``: those records for the reviewer, as
       links to their files in the admin.
+    - ``medical``: the proofs are medical documents: staff open them only with the
+      ``applications.view_medical`` permission (reviewers, not finance), and every view is
+      logged.
     """
 
     kind: str
@@ -61,6 +64,7 @@ class ProgramType:
     one_per_batch: bool = True
     proofs_on_record: Callable[[object], frozenset[str]] = _nothing_on_record
     staff_records: Callable[[object], list[tuple[str, str]]] = lambda application: []
+    medical: bool = False
     params_help: str = ""
     extra: dict = field(default_factory=dict)
 

@@ -28,7 +28,10 @@ def program_availability(*, program: Program, now=None) -> Decision:
             _("尚未开始受理，%(when)s 开始申请。") % {"when": when}, code="not_open"
         )
     if now > program.closes_at:
-        return Decision.deny(_("本批次已截止申请。"), code="closed")
+        when = timezone.localtime(program.closes_at).strftime("%Y-%m-%d %H:%M")
+        return Decision.deny(
+            _("本批次已截止申请（截止时间 %(when)s）。") % {"when": when}, code="closed"
+        )
     if budget_used(program) >= program.budget:
         return Decision.deny(_("本批次预算已经用完。"), code="budget")
     if program.max_applications is not None and places_taken(program) >= program.max_applications:

@@ -129,3 +129,16 @@ def application_paid(*, entry, actor: User) -> None:
     decision = application_transition(application=application, actor=actor, step="pay")
     if not decision:
         raise ValidationError(decision.reason, code=decision.code or "pay")
+
+
+def medical_view(*, actor: User, member: Member, ip_address: str | None) -> None:
+    """Staff open a claim's diagnosis or medical documents (a program type marked
+    ``medical``): only with the permission (the reviewers, not finance), and every view is
+    logged with who, when and from where."""
+    from services.members.models import PiiRevealLog
+
+    if not actor.has_perm("applications.view_medical"):
+        raise PermissionDenied(_("您没有查看理赔医疗信息的权限。"))
+    PiiRevealLog.objects.create(
+        staff=actor, member=member, field=PiiRevealLog.Field.MEDICAL, ip_address=ip_address
+    )

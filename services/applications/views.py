@@ -14,6 +14,7 @@ from services.applications import engine, ledger, selectors, services
 from services.applications.forms import AttachmentForm
 from services.applications.models import Application, Attachment, Program
 from services.applications.presentation import apply_url, describe_program
+from services.members.net import client_ip
 from services.members.selectors import member_of
 
 
@@ -215,7 +216,13 @@ def staff_attachment_download(request, attachment_pk: int):
     if not request.user.has_perm("applications.view_application"):
         raise PermissionDenied
     attachment = get_object_or_404(
-        selectors.attachments_visible_to(request.user).select_related("application"),
+        selectors.attachments_visible_to(request.user).select_related("application__program"),
         pk=attachment_pk,
     )
+    program_type = attachment.application.program.program_type
+    if program_type is not None and program_type.medical:
+        services.medical_view(
+            actor=request.user, member=attachment.application.applicant,
+            ip_address=client_ip(request),
+        )  # fmt: skip
     return serve_attachment(attachment)

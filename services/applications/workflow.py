@@ -52,8 +52,13 @@ S = Status
 
 
 def before_deadline(context: StepContext) -> Decision:
-    if context.now > context.application.program.closes_at:
-        return Decision.deny(_("本批次已截止申请，不能再提交。"), code="closed")
+    closes_at = context.application.program.closes_at
+    if context.now > closes_at:
+        when = timezone.localtime(closes_at).strftime("%Y-%m-%d %H:%M")
+        return Decision.deny(
+            _("本批次已截止申请（截止时间 %(when)s），不能再提交。") % {"when": when},
+            code="closed",
+        )
     return Decision.allow()
 
 

@@ -94,6 +94,9 @@ def member_register(
     if not consent:
         raise ValidationError(_("必须单独同意个人信息处理告知书才能注册。"), code="consent")
     id_number = validate_id_number(id_number)
+    listed = _listed_by_employer(id_number=id_number, mobile=mobile)
+    if listed is not None:
+        return _take_over(member=listed, password=password)
     if Member.objects.filter(mobile=mobile).exists():
         raise AlreadyRegistered(
             _("该手机号已经注册，请直接登录；忘记密码可用短信验证码重设。"), code="mobile_taken"
@@ -129,6 +132,29 @@ def member_register(
         raise AlreadyRegistered(
             _("该手机号或身份证号已经注册，请直接登录。"), code="taken"
         ) from error
+    return member
+
+
+def _listed_by_employer(*, id_number: str, mobile: str) -> Member | None:
+    """A worker an employer's roster put on the portal (mutual aid) has a record but no
+    password; registering with the same ID number and the roster's mobile (proved by the
+    texted code) takes the record over."""
+    member = (
+        Member.objects.select_related("user")
+        .filter(id_number_index=blind_index(id_number), mobile=mobile, closed_at__isnull=True)
+        .first()
+    )
+    if member is None or member.user.has_usable_password() or member.registered_by_id is None:
+        return None
+    return member
+
+
+def _take_over(*, member: Member, password: str) -> Member:
+    with transaction.atomic():
+        user = member.user
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        consent_grant(user=user)
     return member
 
 

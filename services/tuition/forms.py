@@ -2,26 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from services.forms import AmountField
+from services.forms import AmountField, BankCardField
 from services.members.certificates import verified_certificates
 from services.members.models import SkillCertificate
-from services.members.validators import validate_bank_card
 from services.tuition.models import StudyLevel
-
-
-class BankCardField(forms.CharField):
-    def __init__(self, **kwargs):
-        super().__init__(
-            label=_("收款银行卡号"),
-            max_length=30,
-            help_text=_("本人名下的银行卡（借记卡），补助发放到这张卡。"),
-            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-            **kwargs,
-        )
-
-    def clean(self, value):
-        value = super().clean(value)
-        return validate_bank_card(value) if value else value
 
 
 class TenureField(forms.IntegerField):

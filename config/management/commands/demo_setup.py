@@ -71,6 +71,7 @@ class Command(BaseCommand):
             self._workers(approver=staff["approver"])
             self._full_course()
             self._certificate(reviewer=staff["reviewer"])
+            self._mutual_aid(approver=staff["approver"])
 
     def _certificate(self, *, reviewer):
         """A verified skill certificate on 王建国's record, so the skill awards can be tried."""
@@ -97,6 +98,20 @@ class Command(BaseCommand):
         )  # fmt: skip
         certificate_decide(certificate=certificate, actor=reviewer, step="verify")
         self.stdout.write("  王建国 has a verified skill certificate (高级工 电工).")
+
+    def _mutual_aid(self, *, approver):
+        """王建国 is covered by this year's inpatient mutual aid, so a claim can be tried."""
+        from services.mutual_aid.models import Plan, PlanKind
+        from services.mutual_aid.roster import coverage_add
+
+        member = Member.objects.filter(mobile=DEMO_WORKERS[0][0]).first()
+        plan = Plan.objects.filter(
+            kind=PlanKind.INPATIENT, cover_starts__year=timezone.localdate().year
+        ).first()
+        if member is None or plan is None or member.coverages.filter(plan=plan).exists():
+            return
+        coverage_add(plan=plan, member=member, enterprise=member.employer, actor=approver)
+        self.stdout.write(f"  王建国 is covered by {plan} (file a claim at /me/mutual-aid/).")
 
     def _full_course(self):
         """An open course of 下沙街道 and one of 白杨街道, each made small (3 places) and full

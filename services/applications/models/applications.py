@@ -62,7 +62,10 @@ class Application(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("申请")
         verbose_name_plural = _("申请")
-        permissions = [("reveal_bank_card", _("可以导出完整银行卡号（每次都会记录）"))]
+        permissions = [
+            ("reveal_bank_card", _("可以导出完整银行卡号（每次都会记录）")),
+            ("view_medical", _("可以查看理赔的诊断和医疗材料（每次查看都会记录）")),
+        ]
         constraints = [
             # One application per worker per program batch where the program type says so
             # (a withdrawn one may be redone).

@@ -250,6 +250,7 @@ class PiiRevealLog(models.Model):
         BANK_CARD = "bank_card", _("导出完整银行卡号")
         ID_NUMBER_SEARCH = "id_number_search", _("按完整身份证号查找")
         MOBILE_SEARCH = "mobile_search", _("按完整手机号查找")
+        MEDICAL = "medical", _("查看理赔的诊断或医疗材料")
 
     field = models.CharField(_("操作"), max_length=50, choices=Field.choices)
     ip_address = models.GenericIPAddressField(_("来源地址"), null=True)

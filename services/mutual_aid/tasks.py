@@ -1,0 +1,23 @@
+"""Big rosters are checked and saved by the task worker (``manage.py db_worker``); the page
+shows the progress kept on the roster row."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.tasks import task
+
+from services.mutual_aid.models import RosterImport
+from services.mutual_aid.roster import roster_check
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def check_roster_task(roster_id: int) -> None:
+    roster = RosterImport.objects.get(pk=roster_id)
+    try:
+        roster_check(roster=roster)
+    except ValidationError as error:
+        RosterImport.objects.filter(pk=roster_id).update(
+            status=RosterImport.Status.FAILED, report={"error": error.messages[0]}
+        )
