@@ -76,6 +76,7 @@ lock:
 
 bench: $(VENV)/.dev-installed
 	$(PY) bench/report_page.py
+	$(PY) bench/roster_import.py
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -14,7 +14,10 @@ from django.utils.translation import gettext_lazy
 class ReadOnlyMixin:
     """Nobody adds, edits or deletes these rows by hand (audit and history rows, records that
     change only through services). For a ModelAdmin or an inline alike: a read-only page has
-    no save buttons and a read-only inline no "add another" link."""
+    no save buttons and a read-only inline no "add another" link. Their rows' pages on the
+    site are the worker's own (404 for staff): no "view on site" link."""
+
+    view_on_site = False
 
     def has_add_permission(self, request, obj=None):
         return False

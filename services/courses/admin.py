@@ -8,6 +8,7 @@ manage only their street's courses, and one with no street set sees none.
 """
 
 import calendar
+from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
@@ -30,6 +31,7 @@ from services.applications.models import Program
 from services.courses import selectors, services
 from services.courses.exports import roster_rows, roster_xlsx
 from services.courses.models import Course, CourseBar, Enrollment, Session
+from services.forms import AmountField, PlainDecimalField
 from services.members.selectors import staff_scope
 from services.money import yuan
 
@@ -41,6 +43,15 @@ class SessionInline(admin.TabularInline):
 
 
 class CourseForm(forms.ModelForm):
+    # Amounts as people write them: never "1e3" (``services.forms``).
+    fee = AmountField(label=gettext_lazy("培训费（元）"), min_value=0, max_value=999_999)
+    subsidy = AmountField(label=gettext_lazy("结业培训补贴（元）"), min_value=0, max_value=999_999)
+    completion_share = PlainDecimalField(
+        label=gettext_lazy("结业出勤比例"), min_value=Decimal("0.01"), max_value=1,
+        decimal_places=2, initial=Decimal("0.80"),
+        help_text=gettext_lazy("出勤课次达到这个比例即可结业，例如 0.8 表示 80%。"),
+    )  # fmt: skip
+
     class Meta:
         model = Course
         fields = [
@@ -93,7 +104,8 @@ class CourseAdmin(StreetScopedAdmin):
 
     @admin.display(description=gettext_lazy("已报名"), ordering="enrolled_count")
     def enrolled(self, obj):
-        return obj.enrolled_count
+        # A finished course's members have ended their enrolments: count them all.
+        return obj.placed_count if obj.status == "finished" else obj.enrolled_count
 
     @admin.display(description=gettext_lazy("候补"), ordering="waitlisted_count")
     def waitlisted(self, obj):
@@ -121,7 +133,10 @@ class CourseAdmin(StreetScopedAdmin):
         if not change or formset.model is not Session:
             return
         lines = [_("新增 %(s)s") % {"s": s} for s in formset.new_objects]
-        lines += [_("改为 %(s)s") % {"s": s} for s, _fields in formset.changed_objects]
+        for form_ in formset.initial_forms:
+            if form_.instance in dict(formset.changed_objects):
+                before = Session(**{f: form_.initial.get(f) for f in ("date", "starts", "ends")})
+                lines.append(_("%(old)s 改为 %(new)s") % {"old": before, "new": form_.instance})
         lines += [_("取消 %(s)s") % {"s": s} for s in formset.deleted_objects]
         told = services.course_sessions_changed(
             course=form.instance, actor=request.user, lines=lines

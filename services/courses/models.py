@@ -150,6 +150,7 @@ class EnrollmentStatus(models.TextChoices):
     ATTENDED = "attended", _("已参加，未达结业要求")
     COMPLETED = "completed", _("已结业")
     NO_SHOW = "no_show", _("未到课")
+    UNPLACED = "unplaced", _("候补未转正（课程已结业）")
 
 
 # An enrollment that holds or waits for a place (one per member per course).

@@ -49,11 +49,16 @@ def catalogue(*, street=None, category="", month=None, places_left=False):
             places_left__gt=0, status=CourseStatus.OPEN, enrol_closes_at__gt=timezone.now()
         )
     # Courses one can still enrol in (or wait for) first, finished ones last.
+    now = timezone.now()
+    enrolling = Q(enrol_opens_at__lte=now, enrol_closes_at__gt=now)
     order = Case(
-        When(status=CourseStatus.OPEN, enrol_closes_at__gt=timezone.now(), then=Value(0)),
-        When(status=CourseStatus.FULL, enrol_closes_at__gt=timezone.now(), then=Value(1)),
-        When(status=CourseStatus.FINISHED, then=Value(3)),
-        default=Value(2),
+        When(enrolling & Q(status=CourseStatus.OPEN), then=Value(0)),
+        When(enrolling & Q(status=CourseStatus.FULL), then=Value(1)),
+        When(
+            enrol_opens_at__gt=now, status__in=[CourseStatus.OPEN, CourseStatus.FULL], then=Value(2)
+        ),  # fmt: skip
+        When(status=CourseStatus.FINISHED, then=Value(4)),
+        default=Value(3),
     )
     return courses.prefetch_related("sessions").order_by(order, "enrol_closes_at", "id")
 
@@ -62,8 +67,17 @@ def course_with_counts(pk):
     return with_counts(Course.objects.select_related("street", "program")).get(pk=pk)
 
 
+PLACED = (
+    EnrollmentStatus.ENROLLED, EnrollmentStatus.ATTENDED, EnrollmentStatus.COMPLETED,
+    EnrollmentStatus.NO_SHOW,
+)  # fmt: skip
+
+
 def courses_visible_to(user):
-    return staff_scope(user).filter(with_counts(Course.objects.select_related("street")))
+    courses = with_counts(Course.objects.select_related("street")).annotate(
+        placed_count=Count("enrollments", filter=Q(enrollments__status__in=PLACED))
+    )
+    return staff_scope(user).filter(courses)
 
 
 def enrollments_visible_to(user):

@@ -136,7 +136,8 @@ def course_change_refused(*, course: Course, before: Course | None) -> list[tupl
         ))  # fmt: skip
     if before is None:
         return problems
-    if course.status != before.status:
+    live = {CourseStatus.OPEN, CourseStatus.FULL}
+    if course.status != before.status and not {course.status, before.status} <= live:
         if before.status in (CourseStatus.FINISHED, CourseStatus.CANCELLED):
             problems.append(("status", _("已结业或已取消的课程不能再改状态。")))
         elif course.status in (CourseStatus.FINISHED, CourseStatus.CANCELLED, CourseStatus.FULL):
@@ -163,8 +164,9 @@ def course_save(*, course: Course, actor: User) -> Course:
         if course.pk:
             before = Course.objects.select_for_update().get(pk=course.pk)
             course.last_queue_number = before.last_queue_number
-            if course.status == CourseStatus.OPEN and before.status == CourseStatus.FULL:
-                course.status = before.status
+            live = (CourseStatus.OPEN, CourseStatus.FULL)
+            if course.status in live and before.status in live:
+                course.status = before.status  # open or full follows the enrolments
         problems = course_change_refused(course=course, before=before)
         if problems:
             raise ValidationError(problems[0][1], code=problems[0][0])

@@ -129,8 +129,14 @@ def cancel(request, pk: int):
         else:
             messages.error(request, decision.reason)
         return redirect("courses:mine")
-    if "cancel" not in {row.name for row, _role in steps_for(request.user, enrollment)}:
-        messages.info(request, _("这个报名现在不能取消。"))
+    allowed = {row.name for row, _role in steps_for(request.user, enrollment)}
+    if "cancel" not in allowed or timezone.now() > enrollment.course.enrol_closes_at:
+        if timezone.now() > enrollment.course.enrol_closes_at:
+            messages.info(
+                request, _("报名已截止，不能在网上取消。如需取消请联系课程所在街道工会。")
+            )
+        else:
+            messages.info(request, _("这个报名现在不能取消。"))
         return redirect("courses:mine")
     return render(request, "courses/cancel.html", {"enrollment": enrollment})
 

@@ -137,7 +137,7 @@ ENROLLING = register_workflow(
         label=gettext_lazy("课程报名"),
         statuses=EnrollmentStatus,
         initial=E.ENROLLED,
-        final=frozenset({E.CANCELLED, E.ATTENDED, E.COMPLETED, E.NO_SHOW}),
+        final=frozenset({E.CANCELLED, E.ATTENDED, E.COMPLETED, E.NO_SHOW, E.UNPLACED}),
         steps=(
             step(
                 "cancel", [E.ENROLLED, E.WAITLISTED], E.CANCELLED, [R.APPLICANT],
@@ -155,7 +155,7 @@ ENROLLING = register_workflow(
                 automatic=True,
             ),
             step(
-                "waitlist_over", E.WAITLISTED, E.CANCELLED, [R.PORTAL],
+                "waitlist_over", E.WAITLISTED, E.UNPLACED, [R.PORTAL],
                 gettext_lazy("课程结业，候补结束"),
                 gettext_noop("“%(course)s”已结业，您的候补未能转为正式报名，欢迎报名其他课程。"),
                 automatic=True,

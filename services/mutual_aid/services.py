@@ -35,6 +35,13 @@ DETAIL_FIELDS = (
 AMOUNT_FIELDS = ("total_cost", "insurance_paid", "eligible_cost")
 
 
+def amount_label(field: str) -> str:
+    return {
+        "total_cost": _("医疗费用总额"), "insurance_paid": _("基本医保已支付"),
+        "eligible_cost": _("合规自付费用"),
+    }[field]  # fmt: skip
+
+
 def claim_can_file(*, member: Member, plan: Plan) -> Decision:
     """Whether the member may file a claim on the plan now, and if not, why."""
     if not selectors.covered(member=member, plan=plan):
@@ -227,7 +234,7 @@ def claim_correct(*, claim: ClaimDetails, actor: User, amounts: dict, note: str)
         preview = claim_benefit(plan=claim.plan, member=application.applicant, data=data)
         changes = [
             _("%(field)s %(old)s → %(new)s 元")
-            % {"field": ClaimDetails._meta.get_field(f).verbose_name.split("（")[0],
+            % {"field": amount_label(f),
                "old": yuan(getattr(claim, f)), "new": yuan(amounts[f])}
             for f in AMOUNT_FIELDS if f in amounts and amounts[f] != getattr(claim, f)
         ]  # fmt: skip

@@ -60,7 +60,12 @@ def apply(request, pk: int):
             except ValidationError as error:
                 form.add_error(FIELD_OF_ERROR.get(error.code), error)
             else:
-                messages.success(request, _("草稿已保存。请上传材料，然后提交。"))
+                if program.kind == "skill_award":
+                    messages.success(
+                        request, _("草稿已保存。证书已从您的档案中选用，请核对后提交。")
+                    )
+                else:
+                    messages.success(request, _("草稿已保存。请上传材料，然后提交。"))
                 return redirect("applications:detail", pk=application.pk)
         else:
             preview = tuition_amount(program=program, data=data)

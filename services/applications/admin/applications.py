@@ -31,14 +31,20 @@ from services.words import clauses
 
 
 class StatusFilter(SimpleListFilter):
-    """Statuses by their labels, from every registered workflow."""
+    """Statuses by their labels, from the workflows of the program types that have
+    applications (a course program's enrolments are not applications)."""
 
     title = gettext_lazy("状态")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
         seen = {}
+        kinds = set(
+            Program.objects.filter(applications__isnull=False).values_list("kind", flat=True)
+        )
         for program_type in program_types():
+            if program_type.kind not in kinds:
+                continue
             for value, label in program_type.workflow.statuses.choices:
                 seen.setdefault(value, label)
         return list(seen.items())

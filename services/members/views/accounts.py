@@ -260,13 +260,14 @@ def bank_card_change(request):
     if member is None:
         raise Http404
     form = BankCardChangeForm(request.POST or None)
+    first = not member.bank_card_last4
     if request.method == "POST" and form.is_valid():
         decision = services.member_change_bank_card(
             member=member, actor=request.user, password=form.cleaned_data["password"],
             card=form.cleaned_data["card"],
         )  # fmt: skip
         if decision:
-            messages.success(request, _("收款银行卡已更换。"))
+            messages.success(request, _("收款银行卡已登记。") if first else _("收款银行卡已更换。"))
             return redirect("members:profile")
         form.add_error("password" if decision.code == "password" else "card", decision.reason)
     return render(request, "members/bank_card.html", {"form": form, "member": member})

@@ -51,8 +51,11 @@ def certificate_withdraw(request, pk: int):
     decision = certificates.certificate_withdraw(certificate=certificate, actor=request.user)
     if decision:
         messages.success(request, _("已撤回这份证书，证书编号可以重新上传。"))
-    else:
+    elif certificate.status == "verified":
         messages.error(request, _("这份证书已经核验，不能撤回。"))
+    else:
+        messages.info(request, _("这份证书现在是“%(status)s”，不用再撤回。")
+                      % {"status": certificate.get_status_display()})  # fmt: skip
     return redirect("members:certificates")
 
 

@@ -135,7 +135,7 @@ def test_finishing_ends_the_waitlist_and_gives_out_no_more_places(course, manage
     course.refresh_from_db()
     assert course.status == "finished"
     waiting = Enrollment.objects.get(member=second)
-    assert waiting.status == "cancelled"
+    assert waiting.status == "unplaced"
     assert "候补未能转为正式报名" in Notification.objects.filter(user=second.user).latest("pk").text
     assert "没有到课" in Notification.objects.filter(user=first.user).latest("pk").text
     # Nothing moves on a finished course, whatever its capacity.
@@ -212,6 +212,7 @@ def test_members_are_told_when_the_timetable_changes(client, course, manager, st
     assert Session.objects.get(pk=first.pk).date == moved
     told = Notification.objects.filter(user=person.user).latest("pk").text
     assert "上课时间有变动" in told and f"{moved:%Y-%m-%d}" in told
+    assert f"{first.date:%Y-%m-%d} 09:00–11:00 改为 {moved:%Y-%m-%d}" in told
 
 
 def test_the_calendar_carries_its_time_zone(worker, member, course):
@@ -253,3 +254,61 @@ def test_a_bar_is_told_to_the_member_once(client, course, manager, staff_groups)
     assert person.course_bars.count() == 1
     bars = Notification.objects.filter(user=person.user, message__contains="暂不能报名课程")
     assert bars.count() == 1
+
+
+def test_a_form_opened_while_full_saves_after_a_place_came_free(client, manager, staff_groups):
+    course = make_course(capacity=1)
+    (person,) = trainees(course, 1)
+    staff = login_staff(client, manager)
+    values = change_form(staff, course)
+    assert values["status"] == "full"
+    from services.courses.services import enrollment_cancel
+
+    enrollment_cancel(enrollment=Enrollment.objects.get(), actor=person.user)
+    values["venue"] = "新的上课地点"
+    url = reverse("admin:courses_course_change", args=[course.pk])
+    assert staff.post(url, values).status_code == 302
+    course.refresh_from_db()
+    assert course.status == "open" and course.venue == "新的上课地点"
+
+
+def test_amounts_in_the_course_form_refuse_scientific_notation(
+    client, course, manager, staff_groups
+):
+    staff = login_staff(client, manager)
+    values = change_form(staff, course)
+    values["fee"] = "1e3"
+    response = staff.post(reverse("admin:courses_course_change", args=[course.pk]), values)
+    assert response.status_code == 200 and "请填写金额数字" in response.content.decode()
+
+
+def test_courses_not_yet_open_come_after_those_open_now(client, staff_groups):
+    later = make_course(title="下个月开始报名的课", days_ahead=40)
+    Course.objects.filter(pk=later.pk).update(enrol_opens_at=timezone.now() + timedelta(days=5))
+    make_course(title="现在就能报名的课", days_ahead=60)
+    titles = [c.title for c in client.get("/courses/").context["courses"]]
+    assert titles.index("现在就能报名的课") < titles.index("下个月开始报名的课")
+
+
+def test_after_the_deadline_the_cancel_page_says_why(worker, member, course):
+    course_enrol(course=course, member=member, actor=member.user)
+    Course.objects.filter(pk=course.pk).update(enrol_closes_at=timezone.now() - timedelta(hours=1))
+    url = reverse("courses:cancel", args=[Enrollment.objects.get().pk])
+    response = worker.get(url, follow=True)
+    assert "报名已截止，不能在网上取消" in response.content.decode()
+    assert response.redirect_chain
+
+
+def test_a_cancelled_course_shows_no_places_and_staff_pages_no_site_link(
+    client, course, manager, staff_groups
+):
+    trainees(course, 1)
+    from services.courses.services import course_cancel
+
+    course_cancel(course=course, actor=manager, reason="场地维修")
+    page = client.get(reverse("courses:detail", args=[course.pk])).content.decode()
+    assert "剩余" not in page and "已取消" in page
+    staff = login_staff(type(client)(), manager)
+    enrollment = Enrollment.objects.get()
+    admin_page = staff.get(reverse("admin:courses_enrollment_change", args=[enrollment.pk]))
+    assert "/me/courses/" not in admin_page.content.decode()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from services.applications.models import Program
 from services.applications.services import application_create, attachment_add
 from services.members.services import join_request_submit
-from tests.factories import TEST_PASSWORD, GrassrootsUnionFactory, MemberFactory
+from tests.factories import TEST_PASSWORD, EnterpriseFactory, GrassrootsUnionFactory, MemberFactory
 
 # Routes with an id that is not a worker's object: public report years, programs and courses.
 PUBLIC_PREFIXES = ("reports/", "services/", "courses/")
@@ -82,8 +82,31 @@ def owners_objects(db, staff_groups):
     )  # fmt: skip
     return {
         "join": join_request, "application": application, "attachment": attachment,
-        "enrollment": enrollment, "certificate": certificate,
+        "enrollment": enrollment, "certificate": certificate, "claim": mutual_aid_claim(owner),
     }  # fmt: skip
+
+
+def mutual_aid_claim(owner):
+    """A draft claim of the owner's, on a plan covering them."""
+    from services.mutual_aid.models import Plan
+    from services.mutual_aid.roster import coverage_add
+    from services.mutual_aid.seed import seed_plans
+    from services.mutual_aid.services import claim_file
+    from tests.factories import street_staff
+
+    seed_plans()
+    plan = Plan.objects.get(kind="inpatient")
+    coverage_add(plan=plan, member=owner, enterprise=owner.employer or EnterpriseFactory(),
+                 actor=street_staff(None, groups=["区总复审员"]))  # fmt: skip
+    today = timezone.localdate()
+    return claim_file(
+        member=owner, plan=plan, actor=owner.user,
+        data={"kind": "inpatient", "hospital": "医院", "hospital_level": "三级",
+              "admitted_on": today - timedelta(days=3), "discharged_on": today,
+              "diagnosis": "保密的诊断", "total_cost": Decimal("9000"),
+              "insurance_paid": Decimal("1000"), "eligible_cost": Decimal("5000"),
+              "invoices": ["IDOR-0001"], "bank_card": "6222021234567890128"},
+    )  # fmt: skip
 
 
 def fill(route: str, objects) -> str:
@@ -91,6 +114,7 @@ def fill(route: str, objects) -> str:
         ("me/join/", "join"),
         ("me/courses/", "enrollment"),
         ("me/certificates/", "certificate"),
+        ("mutual-aid/claims/", "claim"),
     ):
         if route.startswith(prefix):
             route = route.replace("<int:pk>", str(objects[key].pk))
