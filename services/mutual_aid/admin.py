@@ -89,11 +89,16 @@ class RosterImportAdmin(ReadOnlyMixin, StreetScopedAdmin):
         upload = get_object_or_404(self.get_queryset(request), pk=pk)
         if request.method == "POST":
             try:
-                saved = roster.roster_save(roster=upload, actor=request.user)
+                saved = roster.roster_confirm(roster=upload, actor=request.user)
             except ValidationError as error:
                 self.message_user(request, error.messages[0], messages.ERROR)
             else:
-                self.message_user(request, _("已导入 %(n)s 人，参保生效。") % {"n": f"{saved:,}"})
+                if saved is None:
+                    self.message_user(request, _("名单较大，正在后台导入，完成后本页会显示结果。"))
+                else:
+                    self.message_user(
+                        request, _("已导入 %(n)s 人，参保生效。") % {"n": f"{saved:,}"}
+                    )
             return redirect("admin:mutual_aid_rosterimport_report", pk)
         busy = upload.status in (RosterImport.Status.CHECKING, RosterImport.Status.SAVING)
         return TemplateResponse(

@@ -231,6 +231,23 @@ def roster_check(*, roster: RosterImport, rows: list[Row] | None = None) -> Rost
     return roster
 
 
+def roster_confirm(*, roster: RosterImport, actor) -> int | None:
+    """Staff confirm a checked roster: a small one is saved at once (the number covered is
+    returned), a big one by the task worker (``None``; the page shows 正在导入)."""
+    _check_staff(roster.plan, roster.enterprise, actor)
+    if roster.rows_total <= SYNC_ROWS:
+        return roster_save(roster=roster, actor=actor)
+    claimed = RosterImport.objects.filter(pk=roster.pk, status=RosterImport.Status.CHECKED).update(
+        status=RosterImport.Status.SAVING
+    )
+    if not claimed:
+        raise ValidationError(_("这份名单已经导入或还没检查完。"), code="not_checked")
+    from services.mutual_aid.tasks import save_roster_task
+
+    transaction.on_commit(lambda: save_roster_task.enqueue(roster.pk, actor.pk))
+    return None
+
+
 def roster_save(*, roster: RosterImport, actor) -> int:
     """Cover every accepted row, in one transaction: the file is checked again under a lock
     on the roster, so a roster is saved once and nothing is half-saved."""
@@ -238,7 +255,7 @@ def roster_save(*, roster: RosterImport, actor) -> int:
     User = get_user_model()
     with transaction.atomic():
         roster = RosterImport.objects.select_for_update().get(pk=roster.pk)
-        if roster.status != RosterImport.Status.CHECKED:
+        if roster.status not in (RosterImport.Status.CHECKED, RosterImport.Status.SAVING):
             raise ValidationError(_("这份名单已经导入或还没检查完。"), code="not_checked")
         with roster.file.open("rb") as handle:
             rows = read_roster(handle)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.tasks import task
 
 from services.mutual_aid.models import RosterImport
-from services.mutual_aid.roster import roster_check
+from services.mutual_aid.roster import roster_check, roster_save
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +17,20 @@ def check_roster_task(roster_id: int) -> None:
     roster = RosterImport.objects.get(pk=roster_id)
     try:
         roster_check(roster=roster)
+    except ValidationError as error:
+        RosterImport.objects.filter(pk=roster_id).update(
+            status=RosterImport.Status.FAILED, report={"error": error.messages[0]}
+        )
+
+
+@task()
+def save_roster_task(roster_id: int, actor_id: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    roster = RosterImport.objects.get(pk=roster_id)
+    actor = get_user_model().objects.get(pk=actor_id)
+    try:
+        roster_save(roster=roster, actor=actor)
     except ValidationError as error:
         RosterImport.objects.filter(pk=roster_id).update(
             status=RosterImport.Status.FAILED, report={"error": error.messages[0]}

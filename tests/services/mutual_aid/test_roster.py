@@ -113,8 +113,16 @@ def test_a_big_roster_goes_through_the_task_worker_with_its_progress(
     roster = RosterImport.objects.get()
     assert roster.status == "checked" and roster.accepted == SYNC_ROWS + 50
     assert roster.rows_done == roster.rows_total == SYNC_ROWS + 50
-    staff.post(reverse("admin:mutual_aid_rosterimport_report", args=[roster.pk]))
+    report = reverse("admin:mutual_aid_rosterimport_report", args=[roster.pk])
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        page = staff.post(report, follow=True)
+    assert "正在后台导入" in page.content.decode() and "正在导入" in page.content.decode()
+    assert RosterImport.objects.get().status == "saving"
+    assert not Coverage.objects.filter(roster=roster).exists()
+    for callback in queued:  # the task worker's turn
+        callback()
     assert Coverage.objects.filter(roster=roster).count() == SYNC_ROWS + 50
+    assert RosterImport.objects.get().status == "saved"
 
 
 def test_a_listed_worker_registering_later_takes_the_record_over(
