@@ -131,7 +131,7 @@ def application_paid(*, entry, actor: User) -> None:
         raise ValidationError(decision.reason, code=decision.code or "pay")
 
 
-def medical_view(*, actor: User, member: Member, ip_address: str | None) -> None:
+def medical_view(*, actor: User, member: Member, ip_address: str | None, subject: str = "") -> None:
     """Staff open a claim's diagnosis or medical documents (a program type marked
     ``medical``): only with the permission (the reviewers, not finance), and every view is
     logged with who, when and from where."""
@@ -140,5 +140,9 @@ def medical_view(*, actor: User, member: Member, ip_address: str | None) -> None
     if not actor.has_perm("applications.view_medical"):
         raise PermissionDenied(_("您没有查看理赔医疗信息的权限。"))
     PiiRevealLog.objects.create(
-        staff=actor, member=member, field=PiiRevealLog.Field.MEDICAL, ip_address=ip_address
+        staff=actor,
+        member=member,
+        field=PiiRevealLog.Field.MEDICAL,
+        ip_address=ip_address,
+        subject=subject[:120],
     )

@@ -224,5 +224,6 @@ def staff_attachment_download(request, attachment_pk: int):
         services.medical_view(
             actor=request.user, member=attachment.application.applicant,
             ip_address=client_ip(request),
+            subject=f"{attachment.application.reference} {attachment.original_name}",
         )  # fmt: skip
     return serve_attachment(attachment)

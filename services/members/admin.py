@@ -315,7 +315,7 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(PiiRevealLog)
 class PiiRevealLogAdmin(ReadOnlyAdmin):
-    list_display = ["at", "staff", "member", "field", "ip_address"]
+    list_display = ["at", "staff", "member", "field", "subject", "ip_address"]
     list_select_related = ["staff", "member"]
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from services.admin_base import ReadOnlyMixin, StreetScopedAdmin
 from services.applications.models import Program
 from services.applications.services import medical_view
+from services.members.admin_search import PiiSearchMixin
 from services.members.models import Enterprise
 from services.members.net import client_ip
 from services.members.selectors import staff_scope
@@ -43,10 +44,18 @@ class PlanAdmin(admin.ModelAdmin):
 @admin.register(RosterImport)
 class RosterImportAdmin(ReadOnlyMixin, StreetScopedAdmin):
     list_display = [
-        "enterprise", "plan", "status", "rows_total", "accepted", "refused", "created_at"
+        "enterprise", "plan", "status", "rows_total", "accepted", "refused", "created_at",
+        "report_link",
     ]  # fmt: skip
     list_filter = ["status"]
     fields = list_display
+
+    @admin.display(description=gettext_lazy("检查报告"))
+    def report_link(self, obj):
+        url = reverse("admin:mutual_aid_rosterimport_report", args=[obj.pk])
+        text = _("查看报告并确认导入") if obj.status == "checked" else _("查看报告")
+        return format_html('<a href="{}">{}</a>', url, text)
+
     visible_to = staticmethod(selectors.rosters_visible_to)
     change_list_template = "admin/mutual_aid/rosterimport/change_list.html"
 
@@ -74,7 +83,7 @@ class RosterImportAdmin(ReadOnlyMixin, StreetScopedAdmin):
             try:
                 upload = roster.roster_upload(
                     plan=data["plan"], enterprise=data["enterprise"], upload=data["file"],
-                    actor=request.user,
+                    actor=request.user, starts_on=data.get("starts_on"),
                 )  # fmt: skip
             except ValidationError as error:
                 form.add_error("file", error)
@@ -115,10 +124,11 @@ class RosterImportAdmin(ReadOnlyMixin, StreetScopedAdmin):
 
 
 @admin.register(Coverage)
-class CoverageAdmin(ReadOnlyMixin, StreetScopedAdmin):
-    list_display = ["member", "plan", "enterprise", "created_at"]
+class CoverageAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
+    list_display = ["member", "plan", "enterprise", "starts_on", "created_at"]
     list_filter = ["plan"]
     search_fields = ["member__real_name", "member__id_number_masked", "enterprise__name"]
+    pii_search_path = "member__"
     fields = list_display
     visible_to = staticmethod(selectors.coverages_visible_to)
 
@@ -157,8 +167,9 @@ class ClaimDetailsAdmin(ReadOnlyMixin, StreetScopedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         claim = self.get_object(request, object_id)
         # The diagnosis is on this page: only for those allowed, and the view is logged.
+        subject = _("%(ref)s 理赔申报（诊断）") % {"ref": claim.application.reference}
         medical_view(actor=request.user, member=claim.application.applicant,
-                     ip_address=client_ip(request))  # fmt: skip
+                     ip_address=client_ip(request), subject=subject)  # fmt: skip
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
@@ -169,6 +180,8 @@ class ClaimDetailsAdmin(ReadOnlyMixin, StreetScopedAdmin):
         ]
 
     def correct_view(self, request, pk):
+        if not request.user.has_perm("applications.view_medical"):
+            raise PermissionDenied
         claim = get_object_or_404(self.get_queryset(request), pk=pk)
         form = CorrectionForm(
             request.POST or None,

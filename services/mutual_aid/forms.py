@@ -43,7 +43,10 @@ class InvoiceNumbersField(forms.CharField):
 
 class ClaimForm(forms.Form):
     kind = forms.ChoiceField(label=_("理赔类型"), choices=ClaimKind.choices)
-    hospital = forms.CharField(label=_("医院"), max_length=100)
+    hospital = forms.RegexField(
+        label=_("医院"), max_length=100, regex=r"^[^<>=\x00-\x1f]+$",
+        error_messages={"invalid": _("医院名称请按发票上的填写，不能含有 < > = 等符号。")},
+    )  # fmt: skip
     hospital_level = forms.ChoiceField(
         label=_("医院级别"), choices=[("", _("请选择")), *HospitalLevel.choices]
     )
@@ -74,6 +77,8 @@ class ClaimForm(forms.Form):
         self.card_on_file = card_on_file
         if card_on_file:
             del self.fields["bank_card"]
+        else:
+            self.fields["bank_card"].help_text = _("本人名下的银行卡（借记卡），给付发放到这张卡。")
         rules = parse_rules(plan.program.rule_params or {}, yearly_cap=plan.program.per_person_cap)
         if rules.lump_sums:
             self.fields["illness"].choices = [
@@ -102,8 +107,13 @@ class CorrectionForm(forms.Form):
 
 
 class RosterUploadForm(forms.Form):
-    plan = forms.ModelChoiceField(label=_("互助计划"), queryset=None)
-    enterprise = forms.ModelChoiceField(label=_("参保单位"), queryset=None)
+    plan = forms.ModelChoiceField(label=_("互助计划"), queryset=None, empty_label=_("请选择"))
+    enterprise = forms.ModelChoiceField(label=_("参保单位"), queryset=None, empty_label=_("请选择"))
+    starts_on = forms.DateField(
+        label=_("保障开始日期"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("不填为导入当天；单位已为全年缴费的，可填计划的保障开始日期。"),
+    )  # fmt: skip
     file = forms.FileField(
         label=_("名单文件（Excel）"),
         help_text=_("第一个工作表，表头含“姓名”“身份证号”“手机号”三列。"),

@@ -19,6 +19,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.applications.models import Application, Program
@@ -106,6 +107,7 @@ class RosterImport(models.Model):
     )  # fmt: skip
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     saved_at = models.DateTimeField(_("导入时间"), null=True, blank=True, editable=False)
+    starts_on = models.DateField(_("保障开始"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -130,6 +132,9 @@ class Coverage(models.Model):
         RosterImport, on_delete=models.PROTECT, related_name="coverages", null=True,
         blank=True, verbose_name=_("名单"),
     )  # fmt: skip
+    # Cover runs from this day (not before the plan's): a worker added mid-year cannot claim
+    # for a stay before they were covered.
+    starts_on = models.DateField(_("保障开始"), default=timezone.localdate)
     created_at = models.DateTimeField(_("参保时间"), auto_now_add=True)
 
     class Meta:

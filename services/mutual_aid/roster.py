@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from python_calamine import CalamineError, CalamineWorkbook
 
 from services.members.models import Member
@@ -42,6 +43,9 @@ SYNC_ROWS = 2_000  # larger rosters go to the task worker
 CHUNK = 1_000
 REPORT_ROWS = 1_000  # refused rows kept for the page; the counts are always complete
 COLUMNS = {"name": "姓名", "id_number": "身份证号", "mobile": "手机号"}
+NUMBER_CELL_HINT = gettext_lazy(
+    "身份证号被 Excel 存成了数字，末几位已经丢失：请把这一列设为文本，重新填写后上传"
+)
 
 
 @dataclass
@@ -50,6 +54,7 @@ class Row:
     name: str
     id_number: str
     mobile: str
+    id_was_number: bool = False  # Excel kept the ID as a number: its last digits are lost
 
 
 @dataclass
@@ -92,7 +97,8 @@ def read_roster(upload) -> list[Row]:
         values = {key: _text(cells[i]) if i < len(cells) else "" for key, i in at.items()}
         if not any(values.values()):
             continue  # blank lines
-        rows.append(Row(number, **values))
+        raw_id = cells[at["id_number"]] if at["id_number"] < len(cells) else ""
+        rows.append(Row(number, **values, id_was_number=isinstance(raw_id, int | float)))
         if len(rows) > MAX_ROWS:
             raise ValidationError(
                 _("一份名单最多 %(n)s 行，请分成几份上传。") % {"n": f"{MAX_ROWS:,}"},
@@ -120,7 +126,10 @@ def check_rows(*, plan, enterprise, rows: list[Row], progress=None) -> Checked:
         try:
             row.id_number = validate_id_number(row.id_number)
         except ValidationError as error:
-            reasons.append(_("身份证号：%(why)s") % {"why": error.messages[0]})
+            if row.id_was_number:
+                reasons.append(str(NUMBER_CELL_HINT))
+            else:
+                reasons.append(_("身份证号：%(why)s") % {"why": error.messages[0]})
         else:
             if row.id_number in seen_ids:
                 reasons.append(_("身份证号与第 %(row)s 行重复") % {"row": seen_ids[row.id_number]})
@@ -145,7 +154,7 @@ def check_rows(*, plan, enterprise, rows: list[Row], progress=None) -> Checked:
             m["id_number_index"]: m
             for m in Member.objects.filter(
                 id_number_index__in=[index for _row, index in chunk]
-            ).values("id", "id_number_index", "employer_id", "mobile")
+            ).values("id", "id_number_index", "employer_id", "mobile", "real_name")
         }
         covered = set(
             Coverage.objects.filter(
@@ -165,6 +174,11 @@ def check_rows(*, plan, enterprise, rows: list[Row], progress=None) -> Checked:
                     result.accepted.append((row, None))
             elif member["id"] in covered:
                 _refuse(result, row, [_("已在本计划的参保名单中")])
+            elif member["real_name"] != row.name:
+                _refuse(result, row, [
+                    _("姓名与门户登记的不一致（门户登记为 %(name)s），请核对")
+                    % {"name": mask_name(member["real_name"])}
+                ])  # fmt: skip
             elif member["employer_id"] not in (None, enterprise.pk):
                 _refuse(result, row, [_("该职工在门户登记的工作单位不是本单位，请核对")])
             else:
@@ -192,14 +206,21 @@ def _check_staff(plan, enterprise, actor) -> None:
         raise PermissionDenied(_("您没有为这家单位导入参保名单的权限。"))
 
 
-def roster_upload(*, plan, enterprise, upload, actor) -> RosterImport:
+def cover_start(plan, starts_on=None):
+    """The first day of cover: the day given (by default today), never outside the plan's
+    cover period."""
+    day = starts_on or timezone.localdate()
+    return min(max(day, plan.cover_starts), plan.cover_ends)
+
+
+def roster_upload(*, plan, enterprise, upload, actor, starts_on=None) -> RosterImport:
     """Keep the file and check it: at once for a small roster, by the task worker for a big
     one. Nothing is covered until ``roster_save``."""
     _check_staff(plan, enterprise, actor)
     rows = read_roster(upload)
     roster = RosterImport.objects.create(
         plan=plan, enterprise=enterprise, file=upload, original_name=upload.name[:120],
-        rows_total=len(rows), created_by=actor,
+        rows_total=len(rows), created_by=actor, starts_on=starts_on,
     )  # fmt: skip
     if len(rows) > SYNC_ROWS:
         from services.mutual_aid.tasks import check_roster_task
@@ -223,7 +244,7 @@ def roster_check(*, roster: RosterImport, rows: list[Row] | None = None) -> Rost
     )
     roster.rows_total, roster.rows_done = checked.total, checked.total
     roster.accepted, roster.refused = len(checked.accepted), len(checked.refused)
-    roster.report = {"refused": [r for r in checked.refused if r]}
+    roster.report = {"refused": sorted((r for r in checked.refused if r), key=lambda r: r["row"])}
     roster.status = RosterImport.Status.CHECKED
     roster.save(
         update_fields=["rows_total", "rows_done", "accepted", "refused", "report", "status"]
@@ -241,7 +262,7 @@ def roster_confirm(*, roster: RosterImport, actor) -> int | None:
         status=RosterImport.Status.SAVING
     )
     if not claimed:
-        raise ValidationError(_("这份名单已经导入或还没检查完。"), code="not_checked")
+        raise ValidationError(_("这份名单已经导入或正在导入。"), code="saved")
     from services.mutual_aid.tasks import save_roster_task
 
     transaction.on_commit(lambda: save_roster_task.enqueue(roster.pk, actor.pk))
@@ -255,8 +276,10 @@ def roster_save(*, roster: RosterImport, actor) -> int:
     User = get_user_model()
     with transaction.atomic():
         roster = RosterImport.objects.select_for_update().get(pk=roster.pk)
+        if roster.status == RosterImport.Status.SAVED:
+            raise ValidationError(_("这份名单已经导入。"), code="saved")
         if roster.status not in (RosterImport.Status.CHECKED, RosterImport.Status.SAVING):
-            raise ValidationError(_("这份名单已经导入或还没检查完。"), code="not_checked")
+            raise ValidationError(_("这份名单还没检查完，不能导入。"), code="not_checked")
         with roster.file.open("rb") as handle:
             rows = read_roster(handle)
         checked = check_rows(plan=roster.plan, enterprise=roster.enterprise, rows=rows)
@@ -281,9 +304,10 @@ def roster_save(*, roster: RosterImport, actor) -> int:
             for user, row in zip(users, new, strict=True)
         )  # fmt: skip
         created = iter(members)
+        starts = cover_start(roster.plan, roster.starts_on)
         Coverage.objects.bulk_create(
             Coverage(
-                plan=roster.plan, enterprise=roster.enterprise, roster=roster,
+                plan=roster.plan, enterprise=roster.enterprise, roster=roster, starts_on=starts,
                 member_id=member_id if member_id is not None else next(created).pk,
             )
             for _row, member_id in checked.accepted
@@ -295,7 +319,7 @@ def roster_save(*, roster: RosterImport, actor) -> int:
     return len(checked.accepted)
 
 
-def coverage_add(*, plan, member, enterprise, actor) -> Coverage:
+def coverage_add(*, plan, member, enterprise, actor, starts_on=None) -> Coverage:
     """One member covered by hand (a late joiner of a roster already saved); the same checks
     as a roster row."""
     _check_staff(plan, enterprise, actor)
@@ -305,4 +329,6 @@ def coverage_add(*, plan, member, enterprise, actor) -> Coverage:
         raise ValidationError(_("该职工在门户登记的工作单位不是本单位，请核对。"), code="employer")
     if plan.kind == PlanKind.FEMALE_CANCER and member.sex != "F":
         raise ValidationError(_("本计划只接受女职工。"), code="female_only")
-    return Coverage.objects.create(plan=plan, member=member, enterprise=enterprise)
+    return Coverage.objects.create(
+        plan=plan, member=member, enterprise=enterprise, starts_on=cover_start(plan, starts_on)
+    )

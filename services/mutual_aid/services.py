@@ -15,8 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from services.applications.engine import record_change, steps_for
+from services.applications.engine import notify, record_change, steps_for
 from services.applications.models import Application, ReferenceCounter
 from services.applications.selectors import program_availability
 from services.applications.services import application_create, application_update
@@ -26,7 +27,7 @@ from services.members.services import member_set_bank_card
 from services.money import yuan
 from services.mutual_aid import selectors
 from services.mutual_aid.benefit import Benefit, Claim, benefit, parse_rules
-from services.mutual_aid.models import ClaimDetails, ClaimInvoice, ClaimKind, Plan
+from services.mutual_aid.models import ClaimDetails, ClaimInvoice, ClaimKind, Coverage, Plan
 
 DETAIL_FIELDS = (
     "kind", "hospital", "hospital_level", "admitted_on", "discharged_on", "illness",
@@ -85,7 +86,7 @@ def claim_benefit(*, plan: Plan, member: Member, data: dict) -> Preview:
     return Preview(benefit(rules, claim, already), already, program.per_person_cap)
 
 
-def check_claim(*, plan: Plan, data: dict) -> list[tuple[str, str]]:
+def check_claim(*, plan: Plan, data: dict, member: Member | None = None) -> list[tuple[str, str]]:
     """What is wrong with the declared facts, as (field, reason) pairs."""
     problems = []
     total, insured, eligible = (data[f] for f in AMOUNT_FIELDS)
@@ -106,6 +107,19 @@ def check_claim(*, plan: Plan, data: dict) -> list[tuple[str, str]]:
         ))  # fmt: skip
     if admitted > timezone.localdate():
         problems.append(("admitted_on", _("就诊日期不能晚于今天。")))
+    starts = (
+        Coverage.objects.filter(plan=plan, member=member)
+        .values_list("starts_on", flat=True)
+        .first()
+        if member is not None
+        else None
+    )
+    if starts is not None and admitted < starts and plan.cover_starts <= admitted:
+        problems.append((
+            "admitted_on",
+            _("您的保障从 %(date)s 开始，之前的就诊不在保障范围内。")
+            % {"date": f"{starts:%Y-%m-%d}"},
+        ))  # fmt: skip
     if data["kind"] == ClaimKind.INPATIENT and discharged is None:
         problems.append(("discharged_on", _("住院理赔请填写出院日期。")))
     if discharged is not None:
@@ -160,7 +174,7 @@ def claim_file(*, member: Member, plan: Plan, data: dict, actor: User) -> Applic
     decision = claim_can_file(member=member, plan=plan)
     if not decision:
         raise ValidationError(decision.reason, code=decision.code)
-    _raise_first(check_claim(plan=plan, data=data))
+    _raise_first(check_claim(plan=plan, data=data, member=member))
     preview = claim_benefit(plan=plan, member=member, data=data)
     if preview.benefit.amount <= 0:
         raise ValidationError(
@@ -180,20 +194,25 @@ def claim_file(*, member: Member, plan: Plan, data: dict, actor: User) -> Applic
         claim = ClaimDetails.objects.create(
             application=application,
             plan=plan,
-            **{f: data.get(f) or _blank(f) for f in DETAIL_FIELDS},
+            **{f: _value(data, f) for f in DETAIL_FIELDS},
         )
         _store_invoices(claim, data["invoices"])
     return application
 
 
-def _blank(field: str):
-    return None if field == "discharged_on" else ""
+def _value(data: dict, field: str):
+    """The declared value; an empty optional field is stored empty (a date as None), and an
+    amount of 0 stays 0."""
+    value = data.get(field)
+    if value is None or value == "":
+        return None if field == "discharged_on" else ""
+    return value
 
 
 def claim_update(*, application: Application, data: dict, actor: User) -> Application:
     """The member changes a draft claim: its details, invoices and the benefit."""
     claim = application.claim
-    _raise_first(check_claim(plan=claim.plan, data=data))
+    _raise_first(check_claim(plan=claim.plan, data=data, member=application.applicant))
     preview = claim_benefit(plan=claim.plan, member=application.applicant, data=data)
     if preview.benefit.amount <= 0:
         raise ValidationError(
@@ -207,7 +226,7 @@ def claim_update(*, application: Application, data: dict, actor: User) -> Applic
             reason=preview.benefit.reason, actor=actor,
         )  # fmt: skip
         for field in DETAIL_FIELDS:
-            setattr(claim, field, data.get(field) or _blank(field))
+            setattr(claim, field, _value(data, field))
         claim.save()
         _store_invoices(claim, data["invoices"])
     return application
@@ -252,5 +271,15 @@ def claim_correct(*, claim: ClaimDetails, actor: User, amounts: dict, note: str)
             note=_("更正申报金额：%(changes)s。%(note)s")
             % {"changes": "；".join(changes), "note": note},
             from_status=application.status, amounts=(before, preview.benefit.amount),
+        )  # fmt: skip
+        notify(
+            user_id=application.applicant.user_id,
+            message=gettext_noop(
+                "您的理赔申请 %(ref)s 的申报金额已由审核人员更正：%(changes)s。"
+                "按规则重新计算的给付为 %(amount)s 元。原因：%(note)s"
+            ),
+            params={"ref": application.reference, "changes": "；".join(changes),
+                    "amount": yuan(preview.benefit.amount), "note": note},
+            link=application.get_absolute_url(), about=application,
         )  # fmt: skip
     return preview.benefit.amount

@@ -91,6 +91,17 @@ def still_covered(application) -> Decision:
     return Decision.allow()
 
 
+def claim_for_staff(application) -> list[tuple[str, str]]:
+    """The claim's medical page (diagnosis, correcting the amounts) from the review page."""
+    from django.urls import reverse
+
+    claim = getattr(application, "claim", None)
+    if claim is None:
+        return []
+    url = reverse("admin:mutual_aid_claimdetails_change", args=[claim.pk])
+    return [(url, _("理赔申报：诊断与更正申报金额（查看会被记录）"))]
+
+
 MUTUAL_AID = ProgramType(
     kind="mutual_aid",
     label=gettext_lazy("职工医疗互助理赔"),
@@ -104,6 +115,7 @@ MUTUAL_AID = ProgramType(
     decision_guard=still_covered,
     one_per_batch=False,
     medical=True,
+    staff_records=claim_for_staff,
     params_help=gettext_lazy(
         '例如 {"deductible": "500", "ratios": {"二级": "0.5", "三级": "0.4"}, '
         '"per_claim_cap": "20000"}；或 {"daily_allowance": "50", "max_days": 30, '

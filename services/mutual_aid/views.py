@@ -80,7 +80,7 @@ def claim(request, pk: int):
                 )
                 return redirect("applications:detail", pk=application.pk)
         else:
-            problems = services.check_claim(plan=plan, data=data)
+            problems = services.check_claim(plan=plan, data=data, member=member)
             for field, reason in problems:
                 form.add_error(field, reason)
             if not problems:
@@ -125,7 +125,7 @@ def edit(request, pk: int):
                 messages.success(request, _("理赔草稿已更新。"))
                 return redirect("applications:detail", pk=pk)
         else:
-            problems = services.check_claim(plan=plan, data=form.cleaned_data)
+            problems = services.check_claim(plan=plan, data=form.cleaned_data, member=member)
             for field, reason in problems:
                 form.add_error(field, reason)
             if not problems:

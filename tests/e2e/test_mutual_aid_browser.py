@@ -78,7 +78,10 @@ def test_roster_report_then_a_claim_from_phone_to_payment(open_page, setting):
     member = make_eligible(mobile="13655550001", real_name="周住院", employer=enterprise)
     from services.mutual_aid.roster import coverage_add
 
-    coverage_add(plan=plan, member=member, enterprise=enterprise, actor=reviewer)
+    coverage_add(
+        plan=plan, member=member, enterprise=enterprise, actor=reviewer,
+        starts_on=plan.cover_starts,
+    )  # fmt: skip
 
     worker = open_page(PHONE)
     page = worker.page

@@ -110,7 +110,13 @@ class Command(BaseCommand):
         ).first()
         if member is None or plan is None or member.coverages.filter(plan=plan).exists():
             return
-        coverage_add(plan=plan, member=member, enterprise=member.employer, actor=approver)
+        coverage_add(
+            plan=plan,
+            member=member,
+            enterprise=member.employer,
+            actor=approver,
+            starts_on=plan.cover_starts,
+        )
         self.stdout.write(f"  王建国 is covered by {plan} (file a claim at /me/mutual-aid/).")
 
     def _full_course(self):

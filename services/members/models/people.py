@@ -253,6 +253,8 @@ class PiiRevealLog(models.Model):
         MEDICAL = "medical", _("查看理赔的诊断或医疗材料")
 
     field = models.CharField(_("操作"), max_length=50, choices=Field.choices)
+    # What exactly was seen, when the operation alone does not say (a claim, a document).
+    subject = models.CharField(_("查看内容"), max_length=120, blank=True, default="")
     ip_address = models.GenericIPAddressField(_("来源地址"), null=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 

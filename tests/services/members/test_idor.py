@@ -96,8 +96,10 @@ def mutual_aid_claim(owner):
 
     seed_plans()
     plan = Plan.objects.get(kind="inpatient")
-    coverage_add(plan=plan, member=owner, enterprise=owner.employer or EnterpriseFactory(),
-                 actor=street_staff(None, groups=["区总复审员"]))  # fmt: skip
+    coverage_add(
+        plan=plan, member=owner, enterprise=owner.employer or EnterpriseFactory(),
+        actor=street_staff(None, groups=["区总复审员"]), starts_on=plan.cover_starts,
+    )  # fmt: skip
     today = timezone.localdate()
     return claim_file(
         member=owner, plan=plan, actor=owner.user,

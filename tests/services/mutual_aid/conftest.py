@@ -76,5 +76,8 @@ def approver(staff_groups):
 @pytest.fixture
 def covered(plan, enterprise, approver):
     member = make_eligible(mobile="13600000001", real_name="住院甲", employer=enterprise)
-    coverage_add(plan=plan, member=member, enterprise=enterprise, actor=approver)
+    coverage_add(
+        plan=plan, member=member, enterprise=enterprise, actor=approver,
+        starts_on=plan.cover_starts,
+    )  # fmt: skip
     return member

@@ -130,7 +130,10 @@ def test_an_invoice_is_claimed_once_by_anyone_and_freed_by_a_withdrawal(
     from services.mutual_aid.roster import coverage_add
 
     other = make_eligible(mobile="13600000002", employer=enterprise)
-    coverage_add(plan=plan, member=other, enterprise=enterprise, actor=approver)
+    coverage_add(
+        plan=plan, member=other, enterprise=enterprise, actor=approver,
+        starts_on=plan.cover_starts,
+    )  # fmt: skip
     assert file_claim(login(client, covered), plan).status_code == 302
     second = login(type(client)(), other)
     response = file_claim(second, plan, invoices="33010026110002")
@@ -197,3 +200,54 @@ def test_medical_details_are_for_reviewers_only_and_every_view_is_logged(
     # The review page and the application list show no diagnosis.
     review = staff.get(reverse("admin:applications_application_review", args=[application.pk]))
     assert "急性阑尾炎" not in review.content.decode()
+
+
+def test_nothing_paid_by_insurance_is_a_claim_too(client, plan, covered):
+    response = file_claim(
+        login(client, covered), plan, total_cost="6000", insurance_paid="0", eligible_cost="6000"
+    )
+    assert response.status_code == 302
+    claim = ClaimDetails.objects.get()
+    assert claim.insurance_paid == Decimal("0") and claim.eligible_cost == Decimal("6000")
+
+
+def test_a_stay_before_the_cover_started_is_refused(client, plan, enterprise, approver):
+    from services.mutual_aid.roster import coverage_add
+
+    late = make_eligible(mobile="13600000055", employer=enterprise)
+    coverage_add(plan=plan, member=late, enterprise=enterprise, actor=approver,
+                 starts_on=timezone.localdate() - timedelta(days=3))  # fmt: skip
+    response = file_claim(login(client, late), plan)  # admitted 12 days ago
+    assert "之前的就诊不在保障范围内" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_a_correction_is_told_to_the_member_and_finance_cannot_open_it(
+    client, plan, covered, reviewer
+):
+    from services.applications.models import Notification
+    from services.mutual_aid.services import claim_correct
+
+    file_claim(login(client, covered), plan)
+    application = Application.objects.get()
+    for kind in ("settlement", "discharge", "invoice"):
+        from services.applications.services import attachment_add
+
+        attachment_add(application=application, actor=covered.user, kind=kind,
+                       upload=pdf(kind, kind))  # fmt: skip
+    take(application, covered.user, "submit")
+    claim_correct(claim=application.claim, actor=reviewer, note="按结算单更正",
+                  amounts={"eligible_cost": Decimal("6000")})  # fmt: skip
+    told = Notification.objects.filter(user=covered.user).latest("pk").text
+    assert "已由审核人员更正" in told and "2,200.00 元" in told and "按结算单更正" in told
+    finance = login_staff(type(client)(), street_staff(None, groups=["财务"]))
+    url = reverse("admin:mutual_aid_claim_correct", args=[application.claim.pk])
+    assert finance.get(url).status_code == 403
+    # The review page links the claim's medical page; the view is logged with what was seen.
+    staff = login_staff(type(client)(), reviewer)
+    review = staff.get(reverse("admin:applications_application_review", args=[application.pk]))
+    claim_url = reverse("admin:mutual_aid_claimdetails_change", args=[application.claim.pk])
+    assert claim_url in review.content.decode()
+    staff.get(claim_url)
+    log = PiiRevealLog.objects.filter(field="medical").latest("pk")
+    assert application.reference in log.subject

@@ -54,7 +54,13 @@ def test_one_invoice_filed_twice_at_once_is_claimed_once(plan, enterprise, cover
     people = [covered]
     for index in range(1, 8):
         other = make_eligible(mobile=f"1361000{index:04d}", employer=enterprise)
-        coverage_add(plan=plan, member=other, enterprise=enterprise, actor=approver)
+        coverage_add(
+            plan=plan,
+            member=other,
+            enterprise=enterprise,
+            actor=approver,
+            starts_on=plan.cover_starts,
+        )
         people.append(other)
     today = timezone.localdate()
 

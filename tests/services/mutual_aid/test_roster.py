@@ -158,3 +158,48 @@ def test_a_listed_worker_registering_later_takes_the_record_over(
         pass
     else:  # pragma: no cover
         raise AssertionError("another mobile took over a listed record")
+
+
+def test_names_must_match_the_record_and_numbers_stored_as_numbers_are_explained(
+    client, plan, enterprise, reviewer
+):
+    import io
+
+    import xlsxwriter
+
+    known = make_eligible(mobile="13600000031", real_name="钱多多", employer=enterprise)
+    good = person(1)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["姓名", "身份证号", "手机号"])
+    sheet.write_row(1, 0, [good[0], good[1], good[2]])
+    sheet.write_row(2, 0, ["钱少少", known.id_number, known.mobile])  # another name
+    sheet.write_row(3, 0, ["孙数字", 330114198001010000, "13755555555"])  # typed as a number
+    book.close()
+    buffer.seek(0)
+    buffer.name = "名单.xlsx"
+    staff = login_staff(client, reviewer)
+    staff.post(reverse(UPLOAD), {"plan": plan.pk, "enterprise": enterprise.pk, "file": buffer})
+    roster = RosterImport.objects.get()
+    refused = roster.report["refused"]
+    assert [r["row"] for r in refused] == [3, 4]
+    assert "姓名与门户登记的不一致" in refused[0]["reasons"][0]
+    assert "钱多多" not in str(refused)  # the record's name is masked too
+    assert "请把这一列设为文本" in refused[1]["reasons"][0]
+    # The list links each roster's report, where it is confirmed.
+    listing = staff.get(reverse("admin:mutual_aid_rosterimport_changelist")).content.decode()
+    assert reverse("admin:mutual_aid_rosterimport_report", args=[roster.pk]) in listing
+    report = reverse("admin:mutual_aid_rosterimport_report", args=[roster.pk])
+    staff.post(report)
+    again = staff.post(report, follow=True).content.decode()
+    assert "这份名单已经导入。" in again
+
+
+def test_a_full_id_number_in_the_coverage_search_is_not_kept(client, plan, covered, reviewer):
+    staff = login_staff(client, reviewer)
+    response = staff.get(
+        reverse("admin:mutual_aid_coverage_changelist"), {"q": covered.id_number}, follow=True
+    )
+    assert covered.id_number not in response.redirect_chain[-1][0]
+    assert "需要“查看完整身份证号”权限" in response.content.decode()
