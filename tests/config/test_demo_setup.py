@@ -16,8 +16,12 @@ def test_demo_setup_twice(staff_groups, settings):
     enterprise = EnterpriseFactory(name="演示企业")
     GrassrootsUnionFactory(enterprise=enterprise, street=enterprise.street)
     call_command("seed_courses", stdout=io.StringIO())
+    call_command("seed_mutual_aid", stdout=io.StringIO())
     call_command("demo_setup", stdout=io.StringIO())
     member = Member.objects.get(mobile="13800000001")
+    # Covered by this year's inpatient mutual aid from the plan's first day.
+    coverage = member.coverages.get()
+    assert coverage.plan.kind == "inpatient" and coverage.starts_on == coverage.plan.cover_starts
     assert member.is_member and member.membership_number
     assert Member.objects.get(mobile="13800000002").membership_number is None
     assert {"admin", "editor", "reviewer", "approver", "finance", "courses"} <= set(
@@ -35,6 +39,8 @@ def test_demo_setup_twice(staff_groups, settings):
     counts = (User.objects.count(), Member.objects.count(), Enrollment.objects.count())
     call_command("demo_setup", stdout=io.StringIO())
     call_command("seed_courses", stdout=io.StringIO())
+    call_command("seed_mutual_aid", stdout=io.StringIO())
+    assert member.coverages.count() == 1
     assert (User.objects.count(), Member.objects.count(), Enrollment.objects.count()) == counts
     assert Course.objects.count() == 35
 
