@@ -58,5 +58,6 @@ urlpatterns += i18n_patterns(
     path("", include("services.tuition.urls")),
     path("", include("services.courses.urls")),
     path("", include("services.mutual_aid.urls")),
+    path("", include("services.hardship.urls")),
     prefix_default_language=False,
 )

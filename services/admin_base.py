@@ -119,6 +119,9 @@ class StepDecisionMixin:
     decide_note_help = ""
     decide_template = ""
     decide_done = gettext_lazy("已办理。")
+    # A subclass of StepDecisionForm with the facts some steps take (a visit's date, a tier);
+    # its cleaned data reaches the step's effects as ``context.data``.
+    decide_form = None
 
     def get_urls(self):
         info = (self.opts.app_label, self.opts.model_name)
@@ -128,10 +131,12 @@ class StepDecisionMixin:
             *super().get_urls(),
         ]
 
-    def decide(self, request, obj, step: str, note: str):
+    def decide(self, request, obj, step: str, note: str, data=None):
         from services.applications.engine import application_transition
 
-        return application_transition(application=obj, actor=request.user, step=step, note=note)
+        return application_transition(
+            application=obj, actor=request.user, step=step, note=note, data=data
+        )
 
     def decide_view(self, request, pk):
         from services.applications.engine import steps_for
@@ -142,14 +147,16 @@ class StepDecisionMixin:
         if not steps:
             self.message_user(request, _("这一项现在没有您可以办理的步骤。"), messages.WARNING)
             return redirect(change, pk)
-        form = StepDecisionForm(request.POST or None, steps=steps, note_help=self.decide_note_help)
+        form_class = self.decide_form or StepDecisionForm
+        form = form_class(request.POST or None, steps=steps, note_help=self.decide_note_help)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            decision = self.decide(request, obj, data["step"], data["note"])
+            decision = self.decide(request, obj, data["step"], data["note"], data=data)
             if decision:
                 self.message_user(request, self.decide_done)
                 return redirect(change, pk)
-            form.add_error("note" if decision.code == "note_required" else None, decision.reason)
+            field = decision.code if decision.code in form.fields else None
+            form.add_error("note" if decision.code == "note_required" else field, decision.reason)
         context = {
             **self.admin_site.each_context(request), "opts": self.opts, "original": obj,
             "title": self.decide_title, "form": form,

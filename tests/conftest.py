@@ -73,6 +73,7 @@ ROLE_MIGRATIONS = [
     "services.courses.migrations.0002_course_manager_role",
     "services.members.migrations.0012_certificate_permissions",
     "services.mutual_aid.migrations.0002_roles",
+    "services.hardship.migrations.0002_roles",
 ]
 
 

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "services.tuition.apps.TuitionConfig",
     "services.courses.apps.CoursesConfig",
     "services.mutual_aid.apps.MutualAidConfig",
+    "services.hardship.apps.HardshipConfig",
     "reports.apps.ReportsConfig",
 ]
 AUTH_USER_MODEL = "members.User"

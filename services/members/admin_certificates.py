@@ -66,7 +66,7 @@ class SkillCertificateAdmin(StepDecisionMixin, PiiSearchMixin, ReadOnlyMixin, St
             return redirect("admin:index")
         return serve_attachment(get_object_or_404(self.get_queryset(request), pk=pk))
 
-    def decide(self, request, obj, step, note):
+    def decide(self, request, obj, step, note, data=None):
         return certificates.certificate_decide(
             certificate=obj, actor=request.user, step=step, note=note
         )

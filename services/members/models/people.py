@@ -251,6 +251,7 @@ class PiiRevealLog(models.Model):
         ID_NUMBER_SEARCH = "id_number_search", _("按完整身份证号查找")
         MOBILE_SEARCH = "mobile_search", _("按完整手机号查找")
         MEDICAL = "medical", _("查看理赔的诊断或医疗材料")
+        HARDSHIP = "hardship", _("查看困难职工档案")
 
     field = models.CharField(_("操作"), max_length=50, choices=Field.choices)
     # What exactly was seen, when the operation alone does not say (a claim, a document).

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HardshipConfig(AppConfig):
+    """困难职工帮扶: requests for help with a home visit, the hardship register."""
+
+    name = "services.hardship"
+    label = "hardship"
+    verbose_name = _("困难职工帮扶")
+
+    def ready(self):
+        from services.hardship import workflow  # noqa: F401 (registers the HELPING table)

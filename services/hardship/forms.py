@@ -1,0 +1,47 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from services.admin_base import StepDecisionForm
+from services.forms import AmountField
+from services.hardship.models import Cause, CloseReason, Tier
+
+
+class HelpForm(forms.Form):
+    causes = forms.MultipleChoiceField(
+        label=_("困难原因"), choices=Cause.choices, widget=forms.CheckboxSelectMultiple,
+        help_text=_("可以多选。"),
+    )  # fmt: skip
+    household_size = forms.IntegerField(label=_("家庭人口"), min_value=1, max_value=20)
+    income_per_head = AmountField(
+        label=_("家庭人均月收入（元）"), min_value=0, max_value=100_000,
+        help_text=_("全家每月收入合计除以家庭人口。"),
+    )  # fmt: skip
+    situation = forms.CharField(
+        label=_("家庭情况"), max_length=500, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("例如谁生了什么病、孩子上学的情况。只有您所在街道和区总工会的工作人员能看到。"),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household_size"].widget.attrs["inputmode"] = "numeric"
+        self.fields["income_per_head"].widget.attrs["inputmode"] = "decimal"
+
+
+class VisitDecisionForm(StepDecisionForm):
+    """The steps of a request, with what the home visit and the filing take."""
+
+    visited_on = forms.DateField(
+        label=_("入户核实日期"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )  # fmt: skip
+    visitors = forms.CharField(label=_("核实人员"), max_length=100, required=False)
+    tier = forms.ChoiceField(
+        label=_("困难类别（建档时选择）"), required=False,
+        choices=[("", _("请选择")), *Tier.choices],
+    )  # fmt: skip
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("销档原因"), choices=[("", _("请选择")), *CloseReason.choices]
+    )
