@@ -74,6 +74,7 @@ ROLE_MIGRATIONS = [
     "services.members.migrations.0012_certificate_permissions",
     "services.mutual_aid.migrations.0002_roles",
     "services.hardship.migrations.0002_roles",
+    "services.hardship.migrations.0004_campaign_roles",
 ]
 
 

@@ -14,7 +14,9 @@ way every time:
   an entry whose worker has no payee card on file waits for the card (``waiting_for_card``);
 - ``payment_line_record`` records the bank's result for a line: paid (the worker is told,
   once, through the source's handler) or failed with the bank's reason (back in the queue);
-- ``ledger_reverse`` takes an entry out of every sum, with who, when and why.
+- ``ledger_reverse`` takes an entry out of every sum, with who, when and why;
+- ``ledger_hand_over`` records cash handed over in person (a hardship visit): held against
+  the budget and caps like any decision, and paid at once, with no bank in between.
 """
 
 from collections.abc import Callable
@@ -183,6 +185,30 @@ def ledger_reserve(
         )  # fmt: skip
         LedgerEvent.objects.create(
             entry=entry, action=LedgerEvent.Action.RESERVE, amount=amount, actor=actor
+        )
+    return entry
+
+
+def ledger_hand_over(
+    *,
+    member: Member,
+    program: Program,
+    source,
+    amount: Decimal,
+    purpose: str,
+    actor,
+    rule_check: Callable[[], Decision] | None = None,
+) -> LedgerEntry:
+    """Cash given in person: reserved under the same locks and checks, then paid at once."""
+    with transaction.atomic():
+        entry = ledger_reserve(
+            member=member, program=program, source=source, amount=amount, purpose=purpose,
+            actor=actor, rule_check=rule_check,
+        )  # fmt: skip
+        entry.status = LedgerStatus.PAID
+        entry.save(update_fields=["status"])
+        LedgerEvent.objects.create(
+            entry=entry, action=LedgerEvent.Action.HANDED, amount=amount, actor=actor
         )
     return entry
 

@@ -15,7 +15,11 @@ from django.utils.translation import gettext_lazy
 
 from services.admin_base import ReadOnlyMixin, StepDecisionMixin, StreetScopedAdmin
 from services.applications.admin.history import StatusChangeInline
-from services.hardship import selectors, services
+from services.hardship import (
+    admin_campaigns,  # noqa: F401 (registers the campaign admin)
+    selectors,
+    services,
+)
 from services.hardship.forms import CloseForm, VisitDecisionForm
 from services.hardship.models import HardshipFile, HelpRequest
 from services.members.net import client_ip

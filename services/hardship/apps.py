@@ -10,4 +10,7 @@ class HardshipConfig(AppConfig):
     verbose_name = _("困难职工帮扶")
 
     def ready(self):
-        from services.hardship import workflow  # noqa: F401 (registers the HELPING table)
+        from services.applications.registry import register_program_type
+        from services.hardship.types import CAMPAIGN
+
+        register_program_type(CAMPAIGN)

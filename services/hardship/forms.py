@@ -45,3 +45,55 @@ class CloseForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("销档原因"), choices=[("", _("请选择")), *CloseReason.choices]
     )
+
+
+class TargetsForm(forms.Form):
+    street = forms.ModelChoiceField(label=_("街道"), queryset=None, empty_label=_("请选择"))
+
+    def __init__(self, *args, streets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["street"].queryset = streets
+
+
+class HouseholdVisitForm(forms.Form):
+    file = forms.ModelChoiceField(label=_("慰问对象"), queryset=None, empty_label=_("请选择"))
+    visited_on = forms.DateField(
+        label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    visitors = forms.CharField(label=_("走访人员"), max_length=100)
+    cash = AmountField(label=_("慰问金（元）"), min_value=0, max_value=100_000)
+    goods = forms.CharField(label=_("慰问品"), max_length=200, required=False)
+    goods_value = AmountField(
+        label=_("慰问品价值（元）"), min_value=0, max_value=100_000, required=False
+    )
+    notes = forms.CharField(
+        label=_("情况记录"), max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    photo = forms.FileField(
+        label=_("照片"), required=False, help_text=_("JPG、PNG 或 PDF，只有工作人员能看到。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].queryset = targets
+        self.fields["file"].label_from_instance = lambda f: f"{f.reference} {f.member.real_name}"
+        self.fields["cash"].widget.attrs["inputmode"] = "decimal"
+
+
+class EnterpriseVisitForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=None, empty_label=_("请选择"))
+    visited_on = forms.DateField(
+        label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    workers_reached = forms.IntegerField(label=_("慰问职工人数"), min_value=1, max_value=100_000)
+    cash_total = AmountField(label=_("慰问金合计（元）"), min_value=0, max_value=10_000_000)
+    goods_value = AmountField(
+        label=_("慰问品价值（元）"), min_value=0, max_value=10_000_000, required=False
+    )
+    notes = forms.CharField(label=_("情况记录"), max_length=500, required=False)
+
+    def __init__(self, *args, enterprises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises

@@ -190,3 +190,138 @@ class HardshipFile(HouseholdFacts):
     @property
     def review_due(self) -> bool:
         return self.status == FileStatus.ACTIVE and self.review_due_on <= timezone.localdate()
+
+
+# -- campaigns and visits ----------------------------------------------------------------------
+
+
+class CampaignKind(models.TextChoices):
+    SPRING = "spring", _("春节送温暖")
+    SUMMER = "summer", _("夏送清凉")
+    AUTUMN = "autumn", _("金秋助学")
+    OTHER = "other", _("其他慰问")
+
+
+class Campaign(models.Model):
+    """A visiting campaign; its money side is a ``Program`` of kind ``campaign`` (the budget;
+    cash handed over at a household is a ledger row against it)."""
+
+    program = models.OneToOneField(
+        "applications.Program", on_delete=models.PROTECT, related_name="campaign",
+        verbose_name=_("资金项目"),
+    )  # fmt: skip
+    kind = models.CharField(_("活动类型"), max_length=10, choices=CampaignKind.choices)
+    standard_amount = models.DecimalField(
+        _("每户慰问金标准（元）"), max_digits=9, decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-program__year", "kind"]
+        verbose_name = _("慰问活动")
+        verbose_name_plural = _("慰问活动")
+
+    def __str__(self):
+        return str(self.program)
+
+
+class CampaignTarget(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="targets", verbose_name=_("慰问活动")
+    )
+    file = models.ForeignKey(
+        HardshipFile, on_delete=models.PROTECT, related_name="+", verbose_name=_("困难档案")
+    )
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, verbose_name=_("街道"))
+
+    class Meta:
+        verbose_name = _("慰问对象")
+        verbose_name_plural = _("慰问对象")
+        constraints = [models.UniqueConstraint(fields=["campaign", "file"], name="target_once")]
+
+    def __str__(self):
+        return f"{self.campaign} · {self.file}"
+
+
+def visit_photo_to(instance, filename):
+    import uuid
+
+    return f"private/visits/{uuid.uuid4().hex}"
+
+
+class HouseholdVisit(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="household_visits",
+        verbose_name=_("慰问活动"),
+    )  # fmt: skip
+    file = models.ForeignKey(
+        HardshipFile, on_delete=models.PROTECT, related_name="visits", verbose_name=_("困难档案")
+    )
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, verbose_name=_("街道"))
+    visited_on = models.DateField(_("走访日期"))
+    visitors = models.CharField(_("走访人员"), max_length=100)
+    cash = models.DecimalField(
+        _("慰问金（元）"), max_digits=9, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    goods = models.CharField(_("慰问品"), max_length=200, blank=True)
+    goods_value = models.DecimalField(
+        _("慰问品价值（元）"), max_digits=9, decimal_places=2, default=0,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+    notes = models.CharField(_("情况记录"), max_length=500, blank=True)
+    photo = models.FileField(_("照片"), upload_to=visit_photo_to, blank=True)
+    photo_type = models.CharField(max_length=50, blank=True, editable=False)
+    # The household was already visited in this campaign: allowed, and shown to staff.
+    repeat = models.BooleanField(_("本活动中重复走访"), default=False, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("记录人"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+        verbose_name = _("入户走访")
+        verbose_name_plural = _("入户走访")
+
+    def __str__(self):
+        return f"{self.file} {self.visited_on:%Y-%m-%d}"
+
+
+class EnterpriseVisit(models.Model):
+    """A batch visit to an enterprise: summer visits reach tens of thousands through their
+    employers, so the workers reached are counted, not named."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="enterprise_visits",
+        verbose_name=_("慰问活动"),
+    )  # fmt: skip
+    enterprise = models.ForeignKey(
+        "members.Enterprise", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("企业"),
+    )  # fmt: skip
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, verbose_name=_("街道"))
+    visited_on = models.DateField(_("走访日期"))
+    workers_reached = models.PositiveIntegerField(_("慰问职工人数"))
+    cash_total = models.DecimalField(
+        _("慰问金合计（元）"), max_digits=11, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    goods_value = models.DecimalField(
+        _("慰问品价值（元）"), max_digits=11, decimal_places=2, default=0,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+    notes = models.CharField(_("情况记录"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("记录人"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+        verbose_name = _("企业慰问")
+        verbose_name_plural = _("企业慰问")
+        indexes = [models.Index(fields=["campaign", "street"], name="enterprise_visit_campaign")]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.visited_on:%Y-%m-%d}"

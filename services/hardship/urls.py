@@ -7,4 +7,5 @@ app_name = "hardship"
 urlpatterns = [
     path("me/hardship/", views.mine, name="mine"),
     path("me/hardship/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("hardship/programs/<int:pk>/", views.program, name="program"),
 ]

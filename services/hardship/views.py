@@ -1,13 +1,14 @@
 """The worker's side of hardship help (我的帮扶): ask for help and follow the request."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from services.applications.engine import history
 from services.hardship import services
@@ -46,6 +47,13 @@ def mine(request):
         help_request.events = history(help_request)
     context = {"form": form, "can_request": can_request, "requests": requests}
     return render(request, "hardship/mine.html", context, status=status)
+
+
+@login_not_required
+@require_safe
+def program(request, pk: int):
+    """A campaign's "apply" page: workers ask for help on 我的帮扶."""
+    return redirect("hardship:mine")
 
 
 @require_POST

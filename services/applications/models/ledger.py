@@ -97,6 +97,7 @@ class LedgerEvent(models.Model):
         PAID = "paid", _("银行发放成功")
         FAILED = "failed", _("银行退回，重新排队")
         REVERSE = "reverse", _("冲销")
+        HANDED = "handed", _("当面发放")
 
     entry = models.ForeignKey(
         LedgerEntry, on_delete=models.PROTECT, related_name="events", verbose_name=_("台账")
