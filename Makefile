@@ -77,6 +77,7 @@ lock:
 bench: $(VENV)/.dev-installed
 	$(PY) bench/report_page.py
 	$(PY) bench/roster_import.py
+	$(PY) bench/campaign_page.py
 
 clean:
 	rm -rf $(VENV) node_modules var/static
