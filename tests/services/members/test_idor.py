@@ -83,6 +83,7 @@ def owners_objects(db, staff_groups):
     return {
         "join": join_request, "application": application, "attachment": attachment,
         "enrollment": enrollment, "certificate": certificate, "claim": mutual_aid_claim(owner),
+        "help_request": help_request(owner),
     }  # fmt: skip
 
 
@@ -111,12 +112,23 @@ def mutual_aid_claim(owner):
     )  # fmt: skip
 
 
+def help_request(owner):
+    from services.hardship.services import help_request_create
+
+    return help_request_create(
+        member=owner, actor=owner.user,
+        data={"causes": ["illness"], "household_size": 3, "income_per_head": Decimal("800"),
+              "situation": "保密的家庭情况"},
+    )  # fmt: skip
+
+
 def fill(route: str, objects) -> str:
     for prefix, key in (
         ("me/join/", "join"),
         ("me/courses/", "enrollment"),
         ("me/certificates/", "certificate"),
         ("mutual-aid/claims/", "claim"),
+        ("me/hardship/", "help_request"),
     ):
         if route.startswith(prefix):
             route = route.replace("<int:pk>", str(objects[key].pk))
