@@ -66,11 +66,12 @@ def main():
             import_module(migration).grant_roles(apps, None)
         approver = street_staff(None, groups=["区总复审员"])
         empty = campaigns.campaign_create(
-            kind="summer", name="空活动", year=2026, budget=Decimal("1"),
+            kind="summer", name="空活动", year=timezone.localdate().year, budget=Decimal("1"),
             standard_amount=Decimal("0"), actor=approver,
         )  # fmt: skip
         campaign = campaigns.campaign_create(
-            kind="summer", name="2026年夏送清凉", year=2026, budget=Decimal("20000000"),
+            kind="summer", name="夏送清凉", year=timezone.localdate().year,
+            budget=Decimal("20000000"),
             standard_amount=Decimal("100"), actor=approver,
         )  # fmt: skip
         streets = list(Street.objects.all())

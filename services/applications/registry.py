@@ -46,6 +46,8 @@ class ProgramType:
       the worker's record); they count as present and are not offered for upload.
     - ``staff_records(application) -> [(url, label)]``: those records for the reviewer, as
       links to their files in the admin.
+    - ``public``: listed on the public services pages (False for a campaign, which nobody
+      applies to).
     - ``medical``: the proofs are medical documents: staff open them only with the
       ``applications.view_medical`` permission (reviewers, not finance), and every view is
       logged.
@@ -65,6 +67,7 @@ class ProgramType:
     proofs_on_record: Callable[[object], frozenset[str]] = _nothing_on_record
     staff_records: Callable[[object], list[tuple[str, str]]] = lambda application: []
     medical: bool = False
+    public: bool = True
     params_help: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -73,6 +76,10 @@ class ProgramType:
 
 
 _TYPES: dict[str, ProgramType] = {}
+
+
+def public_kinds() -> list[str]:
+    return [kind for kind, program_type in _TYPES.items() if program_type.public]
 
 
 def register_program_type(program_type: ProgramType) -> ProgramType:

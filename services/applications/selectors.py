@@ -40,8 +40,14 @@ def program_availability(*, program: Program, now=None) -> Decision:
 
 
 def open_programs():
-    return Program.objects.order_by("closes_at").annotate(
-        application_count=Count("applications", filter=~Q(applications__status="withdrawn"))
+    from services.applications.registry import public_kinds
+
+    return (
+        Program.objects.filter(kind__in=public_kinds())
+        .order_by("closes_at")
+        .annotate(
+            application_count=Count("applications", filter=~Q(applications__status="withdrawn"))
+        )
     )
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from services.applications import engine, ledger, selectors, services
 from services.applications.forms import AttachmentForm
-from services.applications.models import Application, Attachment, Program
+from services.applications.models import Application, Attachment
 from services.applications.presentation import apply_url, describe_program
 from services.members.net import client_ip
 from services.members.selectors import member_of
@@ -42,7 +42,7 @@ def program_list(request):
 @login_not_required
 @require_safe
 def program_detail(request, pk: int):
-    program = get_object_or_404(Program, pk=pk)
+    program = get_object_or_404(selectors.open_programs(), pk=pk)
     return render(
         request,
         "applications/program_detail.html",

@@ -5,7 +5,7 @@ street set they see nothing."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import SimpleListFilter
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -20,9 +20,11 @@ from services.hardship import (
     selectors,
     services,
 )
-from services.hardship.forms import CloseForm, VisitDecisionForm
+from services.hardship.forms import CloseForm, OnBehalfForm, VisitDecisionForm
 from services.hardship.models import HardshipFile, HelpRequest
+from services.members.models import Member
 from services.members.net import client_ip
+from services.members.selectors import staff_scope
 from services.money import yuan
 
 FACT_FIELDS = ["causes_display", "household_size", "income", "situation"]
@@ -45,7 +47,7 @@ class FactsMixin:
 @admin.register(HelpRequest)
 class HelpRequestAdmin(FactsMixin, StepDecisionMixin, ReadOnlyMixin, StreetScopedAdmin):
     list_display = ["__str__", "street", "status", "created_at"]
-    list_filter = ["status", "street"]
+    list_filter = ["status", ("street", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["member__real_name"]
     fields = ["member_name", "street", "status", *FACT_FIELDS, "filed_by_staff", "visited_on",
               "visitors", "created_at"]  # fmt: skip
@@ -57,6 +59,47 @@ class HelpRequestAdmin(FactsMixin, StepDecisionMixin, ReadOnlyMixin, StreetScope
     decide_template = "admin/hardship/helprequest/decide.html"
     decide_form = VisitDecisionForm
     decide_done = gettext_lazy("已办理，职工会收到通知。")
+    change_list_template = "admin/hardship/helprequest/change_list.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("on-behalf/", wrap(self.on_behalf_view), name="hardship_helprequest_on_behalf"),
+            *super().get_urls(),
+        ]
+
+    def on_behalf_view(self, request):
+        """Staff ask for help for a worker of their street who cannot do it online."""
+        if not request.user.has_perm("hardship.add_helprequest"):
+            raise PermissionDenied
+        form = OnBehalfForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            member = (
+                staff_scope(request.user)
+                .filter(Member.objects.all())
+                .filter(mobile=data["mobile"])
+                .first()
+            )
+            if member is None:
+                form.add_error("mobile", _("本街道没有登记这个手机号的职工。"))
+            else:
+                try:
+                    help_request = services.help_request_create(
+                        member=member, data=data, actor=request.user,
+                        consent_recorded=data["consent_recorded"],
+                    )  # fmt: skip
+                except ValidationError as error:
+                    for field, errors in getattr(error, "error_dict", {None: [error]}).items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    self.message_user(request, _("已代为提交帮扶申请。"))
+                    return redirect("admin:hardship_helprequest_change", help_request.pk)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts,
+            "title": _("代职工申请帮扶"), "form": form,
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/hardship/helprequest/on_behalf.html", context)
 
 
 class DueFilter(SimpleListFilter):
@@ -75,7 +118,7 @@ class DueFilter(SimpleListFilter):
 @admin.register(HardshipFile)
 class HardshipFileAdmin(FactsMixin, ReadOnlyMixin, StreetScopedAdmin):
     list_display = ["__str__", "street", "tier", "status", "review_due_on", "opened_on"]
-    list_filter = [DueFilter, "status", "tier", "street"]
+    list_filter = [DueFilter, "status", "tier", ("street", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["member__real_name"]
     fields = ["member_name", "street", "tier", "status", *FACT_FIELDS, "opened_on",
               "review_due_on", "close_reason", "closed_on"]  # fmt: skip
@@ -100,7 +143,11 @@ class HardshipFileAdmin(FactsMixin, ReadOnlyMixin, StreetScopedAdmin):
         for file in queryset.filter(status="active"):
             services.file_reviewed(file=file, actor=request.user)
             done += 1
-        self.message_user(request, _("已复核 %(n)s 份档案。") % {"n": done})
+        skipped = queryset.count() - done
+        message = _("已复核 %(n)s 份档案。") % {"n": done}
+        if skipped:
+            message += _("另有 %(n)s 份已销档，不用复核。") % {"n": skipped}
+        self.message_user(request, message)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -5,7 +5,7 @@ for a phone in the field) and enterprise visits, and the visit list as Excel."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,7 +18,7 @@ from services.forms import AmountField
 from services.hardship import campaigns, selectors
 from services.hardship.exports import visits_xlsx
 from services.hardship.forms import EnterpriseVisitForm, HouseholdVisitForm, TargetsForm
-from services.hardship.models import Campaign, EnterpriseVisit, HouseholdVisit
+from services.hardship.models import Campaign, CampaignKind, EnterpriseVisit, HouseholdVisit
 from services.members.models import Enterprise, Street
 from services.members.selectors import staff_scope
 
@@ -32,6 +32,10 @@ class CampaignForm(forms.ModelForm):
     """A new campaign with its name, year and budget (its program is made with it)."""
 
     name = forms.CharField(label=gettext_lazy("活动名称"), max_length=100)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("活动类型"),
+        choices=[("", gettext_lazy("请选择")), *CampaignKind.choices],
+    )
     year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2020, max_value=2100)
     budget = AmountField(label=gettext_lazy("预算（元）"), min_value=0, max_value=100_000_000)
     standard_amount = AmountField(
@@ -188,9 +192,39 @@ class CampaignAdmin(admin.ModelAdmin):
 @admin.register(HouseholdVisit)
 class HouseholdVisitAdmin(ReadOnlyMixin, StreetScopedAdmin):
     list_display = ["file", "campaign", "visited_on", "cash", "repeat", "street"]
-    list_filter = ["campaign", "repeat", "street"]
+    list_filter = ["campaign", "repeat", ("street", admin.RelatedOnlyFieldListFilter)]
     fields = ["file", "campaign", "street", "visited_on", "visitors", "cash", "goods",
-              "goods_value", "notes", "repeat", "recorded_by", "created_at"]  # fmt: skip
+              "goods_value", "notes", "photo_link", "repeat", "recorded_by",
+              "created_at"]  # fmt: skip
+
+    @admin.display(description=gettext_lazy("照片"))
+    def photo_link(self, obj):
+        if not obj.photo:
+            return "—"
+        url = reverse("admin:hardship_householdvisit_photo", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("查看照片"))
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/photo/", wrap(self.photo_view), name="hardship_householdvisit_photo"),
+            *super().get_urls(),
+        ]
+
+    def photo_view(self, request, pk):
+        """The photo, for staff who may see the visit (their street); never a public URL."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        visit = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not visit.photo:
+            raise Http404
+        response = FileResponse(
+            visit.photo.open("rb"), content_type=visit.photo_type or "application/octet-stream"
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
     visible_to = staticmethod(
         lambda user: staff_scope(user).filter(
             HouseholdVisit.objects.select_related("file", "campaign__program", "street")
@@ -202,7 +236,7 @@ class HouseholdVisitAdmin(ReadOnlyMixin, StreetScopedAdmin):
 class EnterpriseVisitAdmin(ReadOnlyMixin, StreetScopedAdmin):
     list_display = ["enterprise", "campaign", "visited_on", "workers_reached", "cash_total",
                     "street"]  # fmt: skip
-    list_filter = ["campaign", "street"]
+    list_filter = ["campaign", ("street", admin.RelatedOnlyFieldListFilter)]
     fields = ["enterprise", "campaign", "street", "visited_on", "workers_reached", "cash_total",
               "goods_value", "notes", "recorded_by", "created_at"]  # fmt: skip
     visible_to = staticmethod(

@@ -47,12 +47,12 @@ def campaign_create(
     from datetime import datetime
 
     with transaction.atomic():
-        code = f"WW-{kind}"[:20]
-        batch = Program.objects.filter(code=code, year=year).count() + 1
+        # A code of its own: the ledger's cap per household (the standard) is per campaign.
+        seq = Program.objects.filter(kind="campaign", year=year).count() + 1
         program = Program.objects.create(
-            code=code, year=year, batch=batch, name=name, kind="campaign",
+            code=f"WW-{kind}-{seq}"[:20], year=year, batch=1, name=name, kind="campaign",
             description="", rule_params={}, budget=budget,
-            per_person_cap=max(standard_amount * 2, Decimal("0.01")),
+            per_person_cap=max(standard_amount, Decimal("0.01")),
             opens_at=timezone.make_aware(datetime(year, 1, 1), tz),
             closes_at=timezone.make_aware(datetime(year, 12, 31, 23, 59, 59), tz),
         )  # fmt: skip
@@ -77,8 +77,7 @@ def visit_record(*, campaign: Campaign, file: HardshipFile, data: dict, actor: U
     """A household visit. Cash handed over goes to the ledger (budget checked under its
     locks). A household visited before in this campaign is recorded and flagged."""
     _check(actor, "hardship.add_householdvisit", file.street_id)
-    if data["visited_on"] > timezone.localdate():
-        raise ValidationError({"visited_on": _("走访日期不能晚于今天。")})
+    _check_date(campaign, data["visited_on"])
     facts = None
     if photo is not None:
         from services.applications.uploads import inspect_upload
@@ -86,7 +85,14 @@ def visit_record(*, campaign: Campaign, file: HardshipFile, data: dict, actor: U
         facts = inspect_upload(photo)
     with transaction.atomic():
         HardshipFile.objects.select_for_update().filter(pk=file.pk).exists()
-        repeat = HouseholdVisit.objects.filter(campaign=campaign, file=file).exists()
+        earlier = HouseholdVisit.objects.filter(campaign=campaign, file=file)
+        repeat = earlier.exists()
+        given = earlier.aggregate(s=Sum("cash"))["s"] or ZERO
+        if data["cash"] and given + data["cash"] > campaign.standard_amount:
+            words = {"standard": f"{campaign.standard_amount:,.2f}", "given": f"{given:,.2f}"}
+            raise ValidationError({"cash": _(
+                "超过每户慰问金标准 %(standard)s 元（本活动已给这户 %(given)s 元）。"
+            ) % words})  # fmt: skip
         visit = HouseholdVisit.objects.create(
             campaign=campaign, file=file, street_id=file.street_id,
             visited_on=data["visited_on"], visitors=data["visitors"], cash=data["cash"],
@@ -108,8 +114,7 @@ def visit_record(*, campaign: Campaign, file: HardshipFile, data: dict, actor: U
 
 def enterprise_visit_record(*, campaign: Campaign, enterprise, data: dict, actor: User):
     _check(actor, "hardship.add_enterprisevisit", enterprise.street_id)
-    if data["visited_on"] > timezone.localdate():
-        raise ValidationError({"visited_on": _("走访日期不能晚于今天。")})
+    _check_date(campaign, data["visited_on"])
     with transaction.atomic():
         Program.objects.select_for_update().filter(pk=campaign.program_id).exists()
         room = _room(campaign, data["cash_total"])
@@ -121,6 +126,19 @@ def enterprise_visit_record(*, campaign: Campaign, enterprise, data: dict, actor
             cash_total=data["cash_total"], goods_value=data.get("goods_value") or ZERO,
             notes=data.get("notes", ""), recorded_by=actor,
         )  # fmt: skip
+
+
+def _check_date(campaign: Campaign, day) -> None:
+    """A visit is dated in the campaign's year and not in the future."""
+    if day > timezone.localdate():
+        raise ValidationError({"visited_on": _("走访日期不能晚于今天。")})
+    if day.year != campaign.program.year:
+        raise ValidationError(
+            {
+                "visited_on": _("走访日期应在活动年度（%(year)s 年）内。")
+                % {"year": campaign.program.year}
+            }
+        )
 
 
 def _room(campaign: Campaign, amount: Decimal) -> Decision:
@@ -156,16 +174,23 @@ class StreetLine:
 @dataclass
 class Totals:
     budget: Decimal
+    money: Decimal  # the whole campaign's, whatever streets the reader sees
     lines: list[StreetLine] = field(default_factory=list)
     repeats: int = 0
 
     @property
-    def money(self) -> Decimal:
-        return sum((l.household_cash + l.enterprise_cash for l in self.lines), ZERO)  # noqa: E741
-
-    @property
     def left(self) -> Decimal:
         return self.budget - self.money
+
+    @property
+    def total(self) -> StreetLine:
+        """The sum of the lines shown."""
+        line = StreetLine(_("合计"))
+        for each in self.lines:
+            for name in ("targets", "visited", "household_cash", "enterprise_visits",
+                         "workers_reached", "enterprise_cash"):  # fmt: skip
+                setattr(line, name, getattr(line, name) + getattr(each, name))
+        return line
 
 
 def totals(campaign: Campaign, user: User | None = None) -> Totals:
@@ -200,4 +225,8 @@ def totals(campaign: Campaign, user: User | None = None) -> Totals:
             line.enterprise_visits, line.workers_reached = row["n"], row["workers"] or 0
             line.enterprise_cash = row["cash"] or ZERO
     repeats = scope.filter(campaign.household_visits.filter(repeat=True)).count()
-    return Totals(budget=campaign.program.budget, lines=list(streets.values()), repeats=repeats)
+    money = budget_used(campaign.program) + (
+        campaign.enterprise_visits.aggregate(s=Sum("cash_total"))["s"] or ZERO
+    )
+    return Totals(budget=campaign.program.budget, money=money, lines=list(streets.values()),
+                  repeats=repeats)  # fmt: skip

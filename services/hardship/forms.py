@@ -97,3 +97,19 @@ class EnterpriseVisitForm(forms.Form):
     def __init__(self, *args, enterprises, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises
+
+
+class OnBehalfForm(HelpForm):
+    """Staff ask for help for a worker of their street, with the worker's consent recorded."""
+
+    mobile = forms.RegexField(
+        label=_("职工手机号"), regex=r"^1[3-9]\d{9}$", max_length=11,
+        error_messages={"invalid": _("请填写11位手机号。")},
+        help_text=_("职工在门户登记的手机号。"),
+    )  # fmt: skip
+    consent_recorded = forms.BooleanField(
+        label=_("已取得职工本人同意（书面或当面），由我代为申请"), required=False
+    )
+
+    field_order = ["mobile", "causes", "household_size", "income_per_head", "situation",
+                   "consent_recorded"]  # fmt: skip

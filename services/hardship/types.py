@@ -31,5 +31,6 @@ CAMPAIGN = ProgramType(
     describe=describe,
     details=lambda application: [],
     one_per_batch=False,
+    public=False,
     params_help=gettext_lazy("填写 {}；每户慰问金标准在慰问活动上设置。"),
 )

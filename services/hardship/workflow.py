@@ -31,6 +31,12 @@ def visit_recorded(context: StepContext) -> Decision:
         return Decision.deny(_("请填写入户核实的日期和人员。"), code="visited_on")
     if data["visited_on"] > timezone.localdate():
         return Decision.deny(_("核实日期不能晚于今天。"), code="visited_on")
+    asked = timezone.localtime(context.application.created_at).date()
+    if data["visited_on"] < asked:
+        return Decision.deny(
+            _("核实日期不能早于申请日期（%(day)s）。") % {"day": f"{asked:%Y-%m-%d}"},
+            code="visited_on",
+        )
     return Decision.allow()
 
 

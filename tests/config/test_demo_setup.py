@@ -41,6 +41,7 @@ def test_demo_setup_twice(staff_groups, settings):
     call_command("seed_courses", stdout=io.StringIO())
     call_command("seed_mutual_aid", stdout=io.StringIO())
     assert member.coverages.count() == 1
+    assert member.help_requests.get().status == "submitted"
     assert (User.objects.count(), Member.objects.count(), Enrollment.objects.count()) == counts
     assert Course.objects.count() == 35
 

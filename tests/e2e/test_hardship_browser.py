@@ -74,7 +74,7 @@ def test_help_request_file_campaign_and_visits(open_page, setting):
     district.goto(reverse("admin:hardship_campaign_add"))
     district.page.get_by_label("活动名称").fill("2026年春节送温暖")
     district.page.get_by_label("活动类型").select_option(label="春节送温暖")
-    district.page.get_by_label("年度").fill("2026")
+    district.page.get_by_label("年度").fill(str(timezone.localdate().year))
     district.page.get_by_label("预算（元）").fill("300000")
     district.page.get_by_label("每户慰问金标准（元）").fill("500")
     district.page.get_by_role("button", name="保存", exact=True).click()
@@ -84,13 +84,14 @@ def test_help_request_file_campaign_and_visits(open_page, setting):
     district.page.get_by_role("button", name="保存").click()
     expect(district.page.locator("ul.messagelist")).to_contain_text("已加入 2 户在册档案")
 
-    for target, shot in ((file, "admin-household-visit-390"), (neighbour, ""), (file, "")):
+    visits = ((file, "500", "admin-household-visit-390"), (neighbour, "500", ""), (file, "0", ""))
+    for target, cash, shot in visits:
         street.goto(reverse("admin:hardship_campaign_visit", args=[campaign.pk]))
         target_file = target if isinstance(target, HardshipFile) else target.hardship_files.get()
         street.page.select_option("#id_file", str(target_file.pk))
         street.page.get_by_label("走访日期").fill(timezone.localdate().isoformat())
         street.page.get_by_label("走访人员").fill("张主席")
-        street.page.get_by_label("慰问金（元）").fill("500")
+        street.page.get_by_label("慰问金（元）").fill(cash)
         street.page.fill("#id_goods", "米、油")
         if shot:
             street.screenshot(shot)
@@ -101,8 +102,8 @@ def test_help_request_file_campaign_and_visits(open_page, setting):
 
     district.goto(reverse("admin:hardship_campaign_summary", args=[campaign.pk]))
     main = district.page.locator("#content-main")
-    expect(main).to_contain_text("1,500.00 元")  # three visits of 500
-    expect(main).to_contain_text("298,500.00 元")
+    expect(main).to_contain_text("1,000.00 元")  # two households of 500; the repeat no cash
+    expect(main).to_contain_text("299,000.00 元")
     expect(main).to_contain_text("重复走访")
     district.screenshot("admin-campaign-summary")
     for tab in (worker, street, district):

@@ -72,6 +72,7 @@ class Command(BaseCommand):
             self._full_course()
             self._certificate(reviewer=staff["reviewer"])
             self._mutual_aid(approver=staff["approver"])
+            self._hardship()
 
     def _certificate(self, *, reviewer):
         """A verified skill certificate on 王建国's record, so the skill awards can be tried."""
@@ -98,6 +99,23 @@ class Command(BaseCommand):
         )  # fmt: skip
         certificate_decide(certificate=certificate, actor=reviewer, step="verify")
         self.stdout.write("  王建国 has a verified skill certificate (高级工 电工).")
+
+    def _hardship(self):
+        """王建国 has asked for hardship help, so the home visit and filing can be tried."""
+        from decimal import Decimal
+
+        from services.hardship.services import help_can_request, help_request_create
+
+        member = Member.objects.filter(mobile=DEMO_WORKERS[0][0]).first()
+        if member is None or member.help_requests.exists() or not help_can_request(member=member):
+            return
+        help_request_create(
+            member=member, actor=member.user,
+            data={"causes": ["illness", "schooling"], "household_size": 3,
+                  "income_per_head": Decimal("850"),
+                  "situation": "（演示）妻子患病长期治疗，孩子上初中"},
+        )  # fmt: skip
+        self.stdout.write("  王建国 has asked for hardship help (帮扶申请, for the home visit).")
 
     def _mutual_aid(self, *, approver):
         """王建国 is covered by this year's inpatient mutual aid, so a claim can be tried."""

@@ -38,7 +38,7 @@ def approver(staff_groups):
 @pytest.fixture
 def campaign(approver):
     return campaigns.campaign_create(
-        kind="spring", name="2026年春节送温暖", year=2026, budget=Decimal("1000"),
+        kind="spring", name="春节送温暖", year=timezone.localdate().year, budget=Decimal("1000"),
         standard_amount=Decimal("500"), actor=approver,
     )  # fmt: skip
 
@@ -47,13 +47,13 @@ def test_staff_create_a_campaign_in_the_admin(client, approver):
     staff = login_staff(client, approver)
     response = staff.post(
         reverse("admin:hardship_campaign_add"),
-        {"name": "2026年夏送清凉", "kind": "summer", "year": "2026", "budget": "200000",
-         "standard_amount": "100"},
+        {"name": "夏送清凉", "kind": "summer", "year": timezone.localdate().year,
+         "budget": "200000", "standard_amount": "100"},
     )  # fmt: skip
     assert response.status_code == 302
     campaign = Campaign.objects.get()
     assert campaign.program.kind == "campaign" and campaign.program.budget == Decimal("200000")
-    assert campaign.program.name == "2026年夏送清凉"
+    assert campaign.program.name == "夏送清凉"
 
 
 def test_targets_visits_money_and_the_campaign_page(client, campaign, approver):
@@ -66,12 +66,22 @@ def test_targets_visits_money_and_the_campaign_page(client, campaign, approver):
     assert campaign.targets.count() == 3  # only 下沙's active files
     visit_url = reverse("admin:hardship_campaign_visit", args=[campaign.pk])
     today = timezone.localdate().isoformat()
-    for file in (files[0], files[1], files[0]):  # the first household twice
+    # The first household twice: more cash than the standard is refused, goods are not.
+    for file, cash in ((files[0], "500"), (files[1], "400"), (files[0], "100"), (files[0], "0")):
         staff.post(visit_url, {"file": file.pk, "visited_on": today, "visitors": "张主席",
-                               "cash": "300", "goods": "米、油", "goods_value": "120"})  # fmt: skip
+                               "cash": cash, "goods": "米、油", "goods_value": "120"})  # fmt: skip
     visits = HouseholdVisit.objects.order_by("pk")
-    assert [v.repeat for v in visits] == [False, False, True]
-    assert LedgerEntry.objects.filter(program=campaign.program, status="paid").count() == 3
+    assert [(v.repeat, v.cash) for v in visits] == [
+        (False, Decimal("500")), (False, Decimal("400")), (True, Decimal("0")),
+    ]  # fmt: skip
+    assert LedgerEntry.objects.filter(program=campaign.program, status="paid").count() == 2
+    over = staff.post(visit_url, {"file": files[0].pk, "visited_on": today, "visitors": "某",
+                                  "cash": "100"})  # fmt: skip
+    assert "超过每户慰问金标准 500.00 元（本活动已给这户 500.00 元）" in over.content.decode()
+    old = staff.post(visit_url, {"file": files[2].pk, "visited_on": "2019-01-01",
+                                 "visitors": "某", "cash": "0"})  # fmt: skip
+    year = timezone.localdate().year
+    assert f"走访日期应在活动年度（{year} 年）内" in old.content.decode()
     # Over the budget: 900 given, 1,000 budget; another 300 is refused and nothing is kept.
     refused = staff.post(visit_url, {"file": files[2].pk, "visited_on": today,
                                      "visitors": "张主席", "cash": "300"})  # fmt: skip
@@ -89,6 +99,7 @@ def test_targets_visits_money_and_the_campaign_page(client, campaign, approver):
     (xs,) = totals.lines  # a street reviewer sees their street only
     assert (xs.targets, xs.visited, xs.not_visited) == (3, 2, 1)
     assert xs.household_cash == Decimal("900") and xs.workers_reached == 120
+    assert totals.money == Decimal("1000") and totals.total.household_cash == Decimal("900")
     assert totals.repeats == 1 and "重复走访" in text
     export = staff.get(reverse("admin:hardship_campaign_export", args=[campaign.pk]))
     cells = zipfile.ZipFile(io.BytesIO(export.content)).read("xl/sharedStrings.xml").decode()

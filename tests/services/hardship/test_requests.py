@@ -164,3 +164,20 @@ def test_files_due_for_review_are_listed_and_closed_with_a_reason(client, worker
     assert file.status == "closed" and file.close_reason == "recovered"
     with pytest.raises(ValidationError):
         file_close(file=file, actor=reviewer, reason="moved")
+
+
+def test_staff_file_a_request_for_a_worker_in_the_admin(client, worker_member):
+    staff = login_staff(client, street_staff("XS"))
+    url = reverse("admin:hardship_helprequest_on_behalf")
+    data = {**FORM, "mobile": worker_member.mobile}
+    refused = staff.post(url, data)
+    assert "代为申请前请确认已取得职工本人同意" in refused.content.decode()
+    unknown = staff.post(url, {**data, "mobile": "13999999999", "consent_recorded": "on"})
+    assert "本街道没有登记这个手机号的职工" in unknown.content.decode()
+    assert not HelpRequest.objects.exists()
+    assert staff.post(url, {**data, "consent_recorded": "on"}).status_code == 302
+    assert HelpRequest.objects.get().filed_by_staff is not None
+    # Another street's staff cannot find the worker.
+    other = login_staff(type(client)(), street_staff("BY"))
+    response = other.post(url, {**data, "consent_recorded": "on"})
+    assert "本街道没有登记这个手机号的职工" in response.content.decode()
