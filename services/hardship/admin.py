@@ -61,6 +61,21 @@ class HelpRequestAdmin(FactsMixin, StepDecisionMixin, ReadOnlyMixin, StreetScope
     decide_done = gettext_lazy("已办理，职工会收到通知。")
     change_list_template = "admin/hardship/helprequest/change_list.html"
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        services.request_viewed(
+            request=self.get_object(request, object_id), actor=request.user,
+            ip_address=client_ip(request),
+        )  # fmt: skip
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request, pk):
+        if request.method == "GET":
+            help_request = get_object_or_404(self.get_queryset(request), pk=pk)
+            services.request_viewed(
+                request=help_request, actor=request.user, ip_address=client_ip(request)
+            )
+        return super().decide_view(request, pk)
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [

@@ -18,7 +18,13 @@ from services.forms import AmountField
 from services.hardship import campaigns, selectors
 from services.hardship.exports import visits_xlsx
 from services.hardship.forms import EnterpriseVisitForm, HouseholdVisitForm, TargetsForm
-from services.hardship.models import Campaign, CampaignKind, EnterpriseVisit, HouseholdVisit
+from services.hardship.models import (
+    Campaign,
+    CampaignKind,
+    CampaignTarget,
+    EnterpriseVisit,
+    HouseholdVisit,
+)
 from services.members.models import Enterprise, Street
 from services.members.selectors import staff_scope
 
@@ -187,6 +193,29 @@ class CampaignAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="campaign-{pk}-visits.xlsx"'
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+@admin.register(CampaignTarget)
+class CampaignTargetAdmin(StreetScopedAdmin):
+    """A campaign's list of households, drawn from the register; staff adjust it by removing
+    one (district approvers) or adding a street's files from the campaign page."""
+
+    list_display = ["file", "campaign", "street"]
+    list_filter = ["campaign", ("street", admin.RelatedOnlyFieldListFilter)]
+    fields = ["file", "campaign", "street"]
+    readonly_fields = fields
+    view_on_site = False
+    visible_to = staticmethod(
+        lambda user: staff_scope(user).filter(
+            CampaignTarget.objects.select_related("file__member", "campaign__program", "street")
+        )
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(HouseholdVisit)

@@ -50,7 +50,7 @@ def campaign_create(
         # A code of its own: the ledger's cap per household (the standard) is per campaign.
         seq = Program.objects.filter(kind="campaign", year=year).count() + 1
         program = Program.objects.create(
-            code=f"WW-{kind}-{seq}"[:20], year=year, batch=1, name=name, kind="campaign",
+            code=f"WW-{kind[:2]}{seq}"[:10], year=year, batch=1, name=name, kind="campaign",
             description="", rule_params={}, budget=budget,
             per_person_cap=max(standard_amount, Decimal("0.01")),
             opens_at=timezone.make_aware(datetime(year, 1, 1), tz),

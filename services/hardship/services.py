@@ -87,6 +87,18 @@ def file_viewed(*, file: HardshipFile, actor: User, ip_address: str | None) -> N
     )  # fmt: skip
 
 
+def request_viewed(*, request: HelpRequest, actor: User, ip_address: str | None) -> None:
+    """A request shows the same details (income, causes, illness): every staff view is logged."""
+    if not actor.has_perm("hardship.view_helprequest") or not staff_scope(actor).covers(
+        request.street_id
+    ):
+        raise PermissionDenied(_("您没有查看这份申请的权限。"))
+    PiiRevealLog.objects.create(
+        staff=actor, member=request.member, field=PiiRevealLog.Field.HARDSHIP,
+        ip_address=ip_address, subject=request.reference,
+    )  # fmt: skip
+
+
 def file_reviewed(*, file: HardshipFile, actor: User) -> HardshipFile:
     """The yearly review is done and the household still qualifies: next review in a year."""
     _check_staff(file, actor, "hardship.change_hardshipfile")

@@ -149,3 +149,16 @@ def test_street_staff_cannot_record_for_another_street(client, campaign):
         finance.get(reverse("admin:hardship_campaign_summary", args=[campaign.pk])).status_code
         == 403
     )
+
+
+def test_the_district_adjusts_the_target_list(client, campaign, approver):
+    from services.hardship.models import CampaignTarget
+
+    file = a_file(1)
+    target = campaign.targets.create(file=file, street=file.street)
+    reviewer = login_staff(client, street_staff("XS"))
+    delete = reverse("admin:hardship_campaigntarget_delete", args=[target.pk])
+    assert reviewer.post(delete, {"post": "yes"}).status_code == 403
+    district = login_staff(type(client)(), approver)
+    assert district.post(delete, {"post": "yes"}).status_code == 302
+    assert not CampaignTarget.objects.exists()
