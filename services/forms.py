@@ -81,3 +81,11 @@ class BankCardField(forms.CharField):
         from services.members.validators import validate_bank_card
 
         return validate_bank_card(value) if value else value
+
+
+def add_errors(form, error) -> None:
+    """A service's ``ValidationError`` on the form: a message for a field next to that field,
+    anything else at the top."""
+    by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+    for field, errors in by_field.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from services.admin_base import ReadOnlyMixin, StepDecisionMixin, StreetScopedAdmin
 from services.applications.admin.history import StatusChangeInline
+from services.forms import add_errors
 from services.hardship import (
     admin_campaigns,  # noqa: F401 (registers the campaign admin)
     selectors,
@@ -105,8 +106,7 @@ class HelpRequestAdmin(FactsMixin, StepDecisionMixin, ReadOnlyMixin, StreetScope
                         consent_recorded=data["consent_recorded"],
                     )  # fmt: skip
                 except ValidationError as error:
-                    for field, errors in getattr(error, "error_dict", {None: [error]}).items():
-                        form.add_error(field if field in form.fields else None, errors)
+                    add_errors(form, error)
                 else:
                     self.message_user(request, _("已代为提交帮扶申请。"))
                     return redirect("admin:hardship_helprequest_change", help_request.pk)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from services.admin_base import ReadOnlyMixin, StreetScopedAdmin
-from services.forms import AmountField
+from services.forms import AmountField, add_errors
 from services.hardship import campaigns, selectors
 from services.hardship.exports import visits_xlsx
 from services.hardship.forms import EnterpriseVisitForm, HouseholdVisitForm, TargetsForm
@@ -27,11 +27,6 @@ from services.hardship.models import (
 )
 from services.members.models import Enterprise, Street
 from services.members.selectors import staff_scope
-
-
-def _errors(form, error: ValidationError) -> None:
-    for field, errors in getattr(error, "error_dict", {None: [error]}).items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class CampaignForm(forms.ModelForm):
@@ -148,7 +143,7 @@ class CampaignAdmin(admin.ModelAdmin):
                     photo=data.get("photo"),
                 )  # fmt: skip
             except ValidationError as error:
-                _errors(form, error)
+                add_errors(form, error)
             else:
                 if visit.repeat:
                     self.message_user(
@@ -175,7 +170,7 @@ class CampaignAdmin(admin.ModelAdmin):
                     actor=request.user,
                 )  # fmt: skip
             except ValidationError as error:
-                _errors(form, error)
+                add_errors(form, error)
             else:
                 self.message_user(request, _("已记录企业慰问。"))
                 return redirect("admin:hardship_campaign_enterprise", pk)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from services.admin_base import ReadOnlyMixin, StreetScopedAdmin
 from services.applications.models import Program
 from services.applications.services import medical_view
+from services.forms import add_errors
 from services.members.admin_search import PiiSearchMixin
 from services.members.models import Enterprise
 from services.members.net import client_ip
@@ -195,8 +196,7 @@ class ClaimDetailsAdmin(ReadOnlyMixin, StreetScopedAdmin):
                     claim=claim, actor=request.user, amounts=data, note=note
                 )
             except ValidationError as error:
-                for field, errors in getattr(error, "error_dict", {None: [error]}).items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:

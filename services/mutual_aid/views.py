@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from services.applications.models import Application
+from services.forms import add_errors
 from services.members.selectors import member_of
 from services.mutual_aid import selectors, services
 from services.mutual_aid.forms import ClaimForm
@@ -43,14 +44,6 @@ def mine(request):
     return render(request, "mutual_aid/mine.html", {"plans": plans, "claims": claims})
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @never_cache
 @sensitive_post_parameters("bank_card", "diagnosis")
 def claim(request, pk: int):
@@ -73,7 +66,7 @@ def claim(request, pk: int):
                     member=member, plan=plan, data=data, actor=request.user
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(
                     request, _("理赔草稿已保存。请上传结算单、出院记录和发票，然后提交。")
@@ -120,7 +113,7 @@ def edit(request, pk: int):
                     application=application, data=form.cleaned_data, actor=request.user
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("理赔草稿已更新。"))
                 return redirect("applications:detail", pk=pk)
