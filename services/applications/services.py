@@ -136,13 +136,11 @@ def medical_view(*, actor: User, member: Member, ip_address: str | None, subject
     ``medical``): only with the permission (the reviewers, not finance), and every view is
     logged with who, when and from where."""
     from services.members.models import PiiRevealLog
+    from services.members.services import sensitive_view_log
 
     if not actor.has_perm("applications.view_medical"):
         raise PermissionDenied(_("您没有查看理赔医疗信息的权限。"))
-    PiiRevealLog.objects.create(
-        staff=actor,
-        member=member,
-        field=PiiRevealLog.Field.MEDICAL,
-        ip_address=ip_address,
-        subject=subject[:120],
-    )
+    sensitive_view_log(
+        actor=actor, member=member, field=PiiRevealLog.Field.MEDICAL, ip_address=ip_address,
+        subject=subject,
+    )  # fmt: skip

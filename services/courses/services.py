@@ -30,7 +30,7 @@ from services.courses.rules import Slot, first_clash, outcome
 from services.courses.workflow import fill_places
 from services.decisions import Decision
 from services.members.models import Member, User
-from services.members.selectors import staff_scope
+from services.members.selectors import staff_may
 
 E = EnrollmentStatus
 
@@ -197,9 +197,7 @@ def enrollment_cancel(*, enrollment: Enrollment, actor: User) -> Decision:
 
 
 def _check_manager(course: Course, actor: User) -> None:
-    if not actor.has_perm("courses.change_course") or not staff_scope(actor).covers(
-        course.street_id
-    ):
+    if not staff_may(actor, "courses.change_course", course.street_id):
         raise PermissionDenied(_("您没有管理这门课程的权限。"))
 
 
@@ -285,9 +283,7 @@ def member_bar(*, enrollment: Enrollment, actor: User, until, reason: str) -> Co
     """A member who did not turn up (again) may not enrol until a date, such as the end of
     next month. Staff of the course's street decide it from the enrollment; the member is
     told. ``None`` when the member is already barred until that date or later."""
-    if not actor.has_perm("courses.add_coursebar") or not staff_scope(actor).covers(
-        enrollment.street_id
-    ):
+    if not staff_may(actor, "courses.add_coursebar", enrollment.street_id):
         raise PermissionDenied(_("您没有暂停这名职工报名的权限。"))
     if until <= timezone.localdate():
         raise ValidationError(_("暂停日期应在今天之后。"), code="until")

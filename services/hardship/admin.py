@@ -63,8 +63,8 @@ class HelpRequestAdmin(FactsMixin, StepDecisionMixin, ReadOnlyMixin, StreetScope
     change_list_template = "admin/hardship/helprequest/change_list.html"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        services.request_viewed(
-            request=self.get_object(request, object_id), actor=request.user,
+        services.hardship_viewed(
+            record=self.get_object(request, object_id), actor=request.user,
             ip_address=client_ip(request),
         )  # fmt: skip
         return super().change_view(request, object_id, form_url, extra_context)
@@ -72,8 +72,8 @@ class HelpRequestAdmin(FactsMixin, StepDecisionMixin, ReadOnlyMixin, StreetScope
     def decide_view(self, request, pk):
         if request.method == "GET":
             help_request = get_object_or_404(self.get_queryset(request), pk=pk)
-            services.request_viewed(
-                request=help_request, actor=request.user, ip_address=client_ip(request)
+            services.hardship_viewed(
+                record=help_request, actor=request.user, ip_address=client_ip(request)
             )
         return super().decide_view(request, pk)
 
@@ -143,8 +143,8 @@ class HardshipFileAdmin(FactsMixin, ReadOnlyMixin, StreetScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Income, causes, illness: every view of a file is logged.
-        services.file_viewed(
-            file=self.get_object(request, object_id), actor=request.user,
+        services.hardship_viewed(
+            record=self.get_object(request, object_id), actor=request.user,
             ip_address=client_ip(request),
         )  # fmt: skip
         return super().change_view(request, object_id, form_url, extra_context)

@@ -26,13 +26,13 @@ from services.hardship.models import (
     HouseholdVisit,
 )
 from services.members.models import Street, User
-from services.members.selectors import EVERYTHING, staff_scope
+from services.members.selectors import EVERYTHING, staff_may, staff_scope
 
 ZERO = Decimal("0.00")
 
 
 def _check(actor: User, perm: str, street_id: int | None) -> None:
-    if not actor.has_perm(perm) or not staff_scope(actor).covers(street_id):
+    if not staff_may(actor, perm, street_id):
         raise PermissionDenied(_("您没有办理这一街道慰问的权限。"))
 
 

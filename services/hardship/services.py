@@ -20,7 +20,8 @@ from services.hardship.models import (
     HelpStatus,
 )
 from services.members.models import Member, PiiRevealLog, User
-from services.members.selectors import staff_scope
+from services.members.selectors import staff_may
+from services.members.services import sensitive_view_log
 
 FACTS = ("causes", "household_size", "income_per_head", "situation")
 
@@ -47,9 +48,7 @@ def help_request_create(
     the worker's consent (on paper or in person)."""
     on_behalf = actor.pk != member.user_id
     if on_behalf:
-        if not actor.has_perm("hardship.add_helprequest") or not staff_scope(actor).covers(
-            member.street_id
-        ):
+        if not staff_may(actor, "hardship.add_helprequest", member.street_id):
             raise PermissionDenied(_("您不能为这名职工申请帮扶。"))
         if not consent_recorded:
             raise ValidationError({"consent_recorded": _("代为申请前请确认已取得职工本人同意。")})
@@ -74,28 +73,23 @@ def help_request_withdraw(*, request: HelpRequest, actor: User) -> Decision:
 
 
 def _check_staff(file: HardshipFile, actor: User, perm: str) -> None:
-    if not actor.has_perm(perm) or not staff_scope(actor).covers(file.street_id):
+    if not staff_may(actor, perm, file.street_id):
         raise PermissionDenied(_("您没有办理这份档案的权限。"))
 
 
-def file_viewed(*, file: HardshipFile, actor: User, ip_address: str | None) -> None:
-    """Every staff view of a file (income, causes, illness) is logged."""
-    _check_staff(file, actor, "hardship.view_hardshipfile")
-    PiiRevealLog.objects.create(
-        staff=actor, member=file.member, field=PiiRevealLog.Field.HARDSHIP,
-        ip_address=ip_address, subject=file.reference,
-    )  # fmt: skip
-
-
-def request_viewed(*, request: HelpRequest, actor: User, ip_address: str | None) -> None:
-    """A request shows the same details (income, causes, illness): every staff view is logged."""
-    if not actor.has_perm("hardship.view_helprequest") or not staff_scope(actor).covers(
-        request.street_id
-    ):
-        raise PermissionDenied(_("您没有查看这份申请的权限。"))
-    PiiRevealLog.objects.create(
-        staff=actor, member=request.member, field=PiiRevealLog.Field.HARDSHIP,
-        ip_address=ip_address, subject=request.reference,
+def hardship_viewed(*, record, actor: User, ip_address: str | None) -> None:
+    """A file or a request shows income, causes, illness: only staff of its street (or the
+    district) see it, and every view is logged."""
+    perm = (
+        "hardship.view_hardshipfile"
+        if isinstance(record, HardshipFile)
+        else ("hardship.view_helprequest")
+    )
+    if not staff_may(actor, perm, record.street_id):
+        raise PermissionDenied(_("您没有查看这份档案的权限。"))
+    sensitive_view_log(
+        actor=actor, member=record.member, field=PiiRevealLog.Field.HARDSHIP,
+        ip_address=ip_address, subject=record.reference,
     )  # fmt: skip
 
 

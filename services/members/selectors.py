@@ -58,6 +58,11 @@ def staff_scope(user) -> StaffScope:
     return StaffScope(everything=False, street=staff_street(user))
 
 
+def staff_may(user, perm: str, street_id: int | None) -> bool:
+    """The staff member holds the permission and works in that street (or every street)."""
+    return user.has_perm(perm) and staff_scope(user).covers(street_id)
+
+
 def members_visible_to(user):
     queryset = Member.objects.select_related("user", "employer", "street", "grassroots_union")
     return staff_scope(user).filter(queryset)

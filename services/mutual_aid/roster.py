@@ -28,7 +28,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from services.members.models import Member
 from services.members.pii import blind_index, mask_id_number, mask_name
-from services.members.selectors import staff_scope
+from services.members.selectors import staff_may
 from services.members.validators import (
     birth_date_of,
     sex_of,
@@ -200,9 +200,7 @@ def _refuse(result: Checked, row: Row, reasons: list[str]) -> None:
 
 
 def _check_staff(plan, enterprise, actor) -> None:
-    if not actor.has_perm("mutual_aid.add_rosterimport") or not staff_scope(actor).covers(
-        enterprise.street_id
-    ):
+    if not staff_may(actor, "mutual_aid.add_rosterimport", enterprise.street_id):
         raise PermissionDenied(_("您没有为这家单位导入参保名单的权限。"))
 
 
