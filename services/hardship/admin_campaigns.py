@@ -74,7 +74,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save(update_fields=["kind", "standard_amount"])
+            campaigns.campaign_update(campaign=obj, actor=request.user)
             return
         data = form.cleaned_data
         created = campaigns.campaign_create(

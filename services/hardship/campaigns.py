@@ -59,6 +59,19 @@ def campaign_create(
         return Campaign.objects.create(program=program, kind=kind, standard_amount=standard_amount)
 
 
+def campaign_update(*, campaign: Campaign, actor: User) -> Campaign:
+    """Staff change a campaign's type or standard; the standard is also the ledger's cap per
+    household for its program."""
+    if not actor.has_perm("hardship.change_campaign"):
+        raise PermissionDenied(_("您没有修改慰问活动的权限。"))
+    with transaction.atomic():
+        campaign.save(update_fields=["kind", "standard_amount"])
+        Program.objects.filter(pk=campaign.program_id).update(
+            per_person_cap=max(campaign.standard_amount, Decimal("0.01"))
+        )
+    return campaign
+
+
 def targets_add_street(*, campaign: Campaign, street: Street, actor: User) -> int:
     """Every active file of a street becomes a target (those already targeted are kept)."""
     _check(actor, "hardship.add_campaigntarget", street.pk)

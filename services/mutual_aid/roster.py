@@ -250,6 +250,13 @@ def roster_check(*, roster: RosterImport, rows: list[Row] | None = None) -> Rost
     return roster
 
 
+def roster_failed(*, roster_id: int, reason: str) -> None:
+    """The task worker could not read or save the roster: the page says why."""
+    RosterImport.objects.filter(pk=roster_id).update(
+        status=RosterImport.Status.FAILED, report={"error": reason}
+    )
+
+
 def roster_confirm(*, roster: RosterImport, actor) -> int | None:
     """Staff confirm a checked roster: a small one is saved at once (the number covered is
     returned), a big one by the task worker (``None``; the page shows 正在导入)."""

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.tasks import task
 
 from services.mutual_aid.models import RosterImport
-from services.mutual_aid.roster import roster_check, roster_save
+from services.mutual_aid.roster import roster_check, roster_failed, roster_save
 
 logger = logging.getLogger(__name__)
 
@@ -18,9 +18,7 @@ def check_roster_task(roster_id: int) -> None:
     try:
         roster_check(roster=roster)
     except ValidationError as error:
-        RosterImport.objects.filter(pk=roster_id).update(
-            status=RosterImport.Status.FAILED, report={"error": error.messages[0]}
-        )
+        roster_failed(roster_id=roster_id, reason=error.messages[0])
 
 
 @task()
@@ -32,6 +30,4 @@ def save_roster_task(roster_id: int, actor_id: int) -> None:
     try:
         roster_save(roster=roster, actor=actor)
     except ValidationError as error:
-        RosterImport.objects.filter(pk=roster_id).update(
-            status=RosterImport.Status.FAILED, report={"error": error.messages[0]}
-        )
+        roster_failed(roster_id=roster_id, reason=error.messages[0])

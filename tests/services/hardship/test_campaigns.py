@@ -54,6 +54,12 @@ def test_staff_create_a_campaign_in_the_admin(client, approver):
     campaign = Campaign.objects.get()
     assert campaign.program.kind == "campaign" and campaign.program.budget == Decimal("200000")
     assert campaign.program.name == "夏送清凉"
+    # Changing the standard changes the ledger's cap per household with it.
+    staff.post(reverse("admin:hardship_campaign_change", args=[campaign.pk]),
+               {"kind": "summer", "standard_amount": "150"})  # fmt: skip
+    campaign.refresh_from_db()
+    assert campaign.standard_amount == Decimal("150")
+    assert campaign.program.per_person_cap == Decimal("150")
 
 
 def test_targets_visits_money_and_the_campaign_page(client, campaign, approver):
