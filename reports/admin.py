@@ -6,19 +6,23 @@ public sees. Preview, revisions and restore are extra admin pages on a report.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from reports import services
-from reports.forms import KeyFigureForm
+from reports.forms import KeyFigureForm, TakeLiveForm
+from reports.live import figure_reading, figures_take_live, live_readings
 from reports.models import AnnualReport, KeyFigure, PlanItem, ReportRevision, ReportSection
-from reports.snapshot import build_report_snapshot, report_with_content
+from reports.selectors import previous_published_report
+from reports.snapshot import build_report_snapshot, decimal_text, report_with_content
+from reports.sources import option_choices, source_choices
 from reports.views import render_report
 from services.forms import PlainDecimalField
 
@@ -35,7 +39,30 @@ class KeyFigureInline(admin.TabularInline):
     extra = 0
     # Figures as people write them; never "1e5".
     formfield_overrides = {models.DecimalField: {"form_class": PlainDecimalField}}
-    fields = ["section", "order", "label", "value", "unit", "qualifier", "is_headline"]
+    fields = [
+        "section", "order", "label", "value", "unit", "qualifier", "is_headline",
+        "source", "source_option", "source_year", "live_value",
+    ]  # fmt: skip
+    readonly_fields = ["live_value"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        choices = (source_choices(), option_choices())
+        kwargs["form"] = type("KeyFigureForm", (KeyFigureForm,), {"choices_now": choices})
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description=gettext_lazy("实时数值（差额）"))
+    def live_value(self, figure):
+        found = figure_reading(figure, figure.report.year) if figure.pk else None
+        if found is None or found.live is None:
+            return "—"
+        if found.matches:
+            return format_html("{} ✓", decimal_text(found.live))
+        return format_html(
+            "{} <strong>({}{})</strong>",
+            decimal_text(found.live),
+            "+" if found.difference > 0 else "",
+            decimal_text(found.difference),
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "section":
@@ -66,10 +93,11 @@ class AnnualReportAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["year", "title", "subtitle", "authors", "lede", "cover_image"]}),
         (gettext_lazy("工作计划"), {"fields": ["plan_heading", "plan_intro"]}),
+        (gettext_lazy("开放数据"), {"fields": ["open_data_min_group"]}),
         (gettext_lazy("发布"), {"fields": ["status", "published_at", "updated_at"]}),
     ]
     inlines = [ReportSectionInline, KeyFigureInline, PlanItemInline]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["publish_selected", "unpublish_selected", "draft_next_year"]
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -116,6 +144,26 @@ class AnnualReportAdmin(admin.ModelAdmin):
             lambda n: ngettext("已取消发布 %d 份报告。", "已取消发布 %d 份报告。", n) % n,
         )
 
+    @admin.action(description=gettext_lazy("以所选报告的结构新建下一年度草稿"), permissions=["add"])
+    def draft_next_year(self, request, queryset):
+        for report in queryset:
+            try:
+                draft = services.report_draft_next_year(report=report, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, error.messages[0], messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("已新建 %(year)s 年度报告草稿，章节和数字的数据来源已沿用。")
+                    % {"year": draft.year},
+                    reverse("admin:reports_annualreport_change", args=[draft.pk]),
+                    _("去编辑"),
+                ),
+                messages.SUCCESS,
+            )
+
     # -- extra pages --------------------------------------------------------------------------
 
     def get_urls(self):
@@ -123,6 +171,7 @@ class AnnualReportAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/preview/", wrap(self.preview_view), name="reports_annualreport_preview"),
             path("<int:pk>/publish/", wrap(self.publish_view), name="reports_annualreport_publish"),
+            path("<int:pk>/live/", wrap(self.live_view), name="reports_annualreport_live"),
             path(
                 "<int:pk>/revisions/",
                 wrap(self.revisions_view),
@@ -155,7 +204,14 @@ class AnnualReportAdmin(admin.ModelAdmin):
     def preview_view(self, request, pk):
         report = self._report_for(request, pk)
         note = _("这是工作稿，公众看不到；发布后才会公开。")
-        return render_report(request, report, build_report_snapshot(report), preview_note=note)
+        previous = previous_published_report(report)
+        return render_report(
+            request,
+            report,
+            build_report_snapshot(report),
+            preview_note=note,
+            previous_snapshot=previous.published_snapshot if previous else None,
+        )
 
     def publish_view(self, request, pk):
         if request.method != "POST":
@@ -175,6 +231,41 @@ class AnnualReportAdmin(admin.ModelAdmin):
             messages.SUCCESS if decision else messages.ERROR,
         )
         return redirect("admin:reports_annualreport_change", report.pk)
+
+    def live_view(self, request, pk):
+        """Typed values beside what the records give now; staff take the live ones they want."""
+        report = self._report_for(request, pk)
+        readings = live_readings(report)
+        can_change = self.has_change_permission(request, report)
+        form = TakeLiveForm(request.POST if request.method == "POST" else None, readings=readings)
+        if request.method == "POST":
+            if not can_change:
+                raise PermissionDenied
+            if form.is_valid():
+                changed = figures_take_live(
+                    report=report, figure_ids=form.cleaned_data["figures"], actor=request.user
+                )
+                self.message_user(
+                    request,
+                    ngettext(
+                        "已采用 %d 个实时数值；检查无误后请重新发布。",
+                        "已采用 %d 个实时数值；检查无误后请重新发布。",
+                        changed,
+                    )
+                    % changed,
+                    messages.SUCCESS,
+                )
+                return redirect("admin:reports_annualreport_live", report.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": report,
+            "title": _("%(year)s 年度报告：数字与服务记录核对") % {"year": report.year},
+            "readings": readings,
+            "form": form,
+            "can_change": can_change,
+        }
+        return TemplateResponse(request, "admin/reports/annualreport/live.html", context)
 
     def revisions_view(self, request, pk):
         report = self._report_for(request, pk)

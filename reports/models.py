@@ -47,6 +47,12 @@ class AnnualReport(models.Model):
         _("工作计划标题"), max_length=200, blank=True, help_text=_("例如：2024年“四项行动”")
     )
     plan_intro = models.TextField(_("工作计划导语"), blank=True)
+    open_data_min_group = models.PositiveSmallIntegerField(
+        _("开放数据最小分组人数"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(1000)],
+        help_text=_("公开的项目统计中，人数少于此数的分组不显示具体数字，以免认出个人。"),
+    )
     status = models.CharField(
         _("状态"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
@@ -72,11 +78,11 @@ class AnnualReport(models.Model):
     @property
     def has_unpublished_changes(self) -> bool:
         """True when the working copy differs from what the public sees."""
-        from reports.snapshot import build_report_snapshot
+        from reports.snapshot import build_report_snapshot, without_frozen
 
         if not self.is_published:
             return True
-        return build_report_snapshot(self) != self.published_snapshot
+        return build_report_snapshot(self) != without_frozen(self.published_snapshot)
 
 
 class ReportSection(models.Model):
@@ -142,9 +148,19 @@ class KeyFigure(models.Model):
         _("约数"), max_length=10, choices=FigureQualifier.choices, blank=True, default=""
     )
     is_headline = models.BooleanField(_("首页要点"), default=False)
-    program_code = models.CharField(
-        _("关联项目代码"), max_length=40, blank=True, help_text=_("以后链接到相应的服务项目。")
+    # A live source (``reports.sources``): the figure's value as the records give it.
+    source = models.CharField(
+        _("数据来源"), max_length=60, blank=True,
+        help_text=_("选择后，后台显示按服务记录实时统计的数值，可一键采用；发布时冻结。"),
+    )  # fmt: skip
+    source_option = models.CharField(
+        _("统计范围"), max_length=60, blank=True, help_text=_("某个项目或某类活动；不选为全部。")
     )
+    source_year = models.PositiveSmallIntegerField(
+        _("统计年度"), null=True, blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("不填则为报告年度。"),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["section__order", "order", "id"]
@@ -155,8 +171,22 @@ class KeyFigure(models.Model):
         return f"{self.label} {self.value}{self.unit}"
 
     def clean(self):
+        from reports.sources import check_link
+
         if self.section_id and self.report_id and self.section.report_id != self.report_id:
             raise ValidationError({"section": _("所属章节必须是本报告的章节。")})
+        check_link(key=self.source, option=self.source_option, unit=self.unit or "")
+        if self.source and self.source_year is None and self.report_id:
+            self.source_year = self.report.year
+        if not self.source:
+            self.source_option, self.source_year = "", None
+
+    @property
+    def link(self) -> dict | None:
+        """The live link as a snapshot keeps it."""
+        if not self.source:
+            return None
+        return {"key": self.source, "option": self.source_option, "year": self.source_year}
 
 
 class PlanItem(models.Model):

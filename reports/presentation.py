@@ -86,10 +86,54 @@ def _chart(section_index: int, chart_index: int, heading: str, unit: str, figure
     }
 
 
-def present_report(snapshot: dict) -> dict:
+def _link_key(figure: dict) -> tuple | None:
+    link = figure.get("source")
+    return (link["key"], link.get("option", "")) if link else None
+
+
+def _from_records(figure: dict) -> bool:
+    """The published value is what the records gave when the report was published."""
+    live = figure.get("live") or {}
+    return live.get("value") is not None and Decimal(live["value"]) == Decimal(figure["value"])
+
+
+def _compared(figure: dict, previous: dict | None) -> dict | None:
+    """Last year's figure linked to the same source, and the change, when the units agree."""
+    if previous is None or previous["unit"] != figure["unit"]:
+        return None
+    now, then = Decimal(figure["value"]), Decimal(previous["value"])
+    change = now - then
+    percent = None
+    if then:
+        percent = (change / then * 100).quantize(Decimal("0.1"))
+    return {
+        "text": figure_parts(previous)["text"],
+        "change": change,
+        "change_text": group_digits(format(abs(change).normalize(), "f")),
+        "percent": None if percent is None else format(abs(percent), "f"),
+    }
+
+
+def present_report(snapshot: dict, previous: dict | None = None) -> dict:
+    """The page's view of a snapshot; ``previous`` is last year's published snapshot, whose
+    figures linked to the same live sources are shown beside this year's."""
+    last_year = {}
+    if previous:
+        for section in previous["sections"]:
+            for figure in section["figures"]:
+                key = _link_key(figure)
+                if key:
+                    last_year.setdefault(key, figure)
     sections = []
     for s_index, section in enumerate(snapshot["sections"], start=1):
-        figures = [figure_parts(f) for f in section["figures"]]
+        figures = [
+            {
+                **figure_parts(f),
+                "from_records": _from_records(f),
+                "last_year": _compared(f, last_year.get(_link_key(f))),
+            }
+            for f in section["figures"]
+        ]
         by_unit = defaultdict(list)
         for figure in figures:
             by_unit[figure["unit"]].append(figure)
@@ -105,6 +149,7 @@ def present_report(snapshot: dict) -> dict:
     headline = [f for s in sections for f in s["figures"] if f["is_headline"]]
     return {
         **snapshot,
+        "previous_year": previous["year"] if previous else None,
         "sections": sections,
         "headline_figures": headline,
         "figure_count": sum(len(s["figures"]) for s in sections),
@@ -117,6 +162,8 @@ def figure_rows(snapshot: dict) -> list[dict]:
     for s_index, section in enumerate(snapshot["sections"], start=1):
         for figure in section["figures"]:
             before, unit = _wording(figure)
+            link = figure.get("source") or {}
+            live = figure.get("live") or {}
             rows.append(
                 {
                     "year": snapshot["year"],
@@ -128,6 +175,36 @@ def figure_rows(snapshot: dict) -> list[dict]:
                     "qualifier": figure["qualifier"],
                     # raw numbers, never grouped: "40195名", not "40,195名"
                     "text": f"{before}{figure['value']}{unit}",
+                    # the live source it is linked to, and what the records gave at publishing
+                    "source": link.get("key", ""),
+                    "source_option": link.get("option", ""),
+                    "source_year": link.get("year"),
+                    "live_value": live.get("value"),
+                    "live_taken_at": live.get("taken_at"),
+                }
+            )
+    return rows
+
+
+STATISTICS_FIELDS = ["year", "program_code", "program", "street", "people", "amount", "suppressed"]
+
+
+def statistics_rows(snapshot: dict) -> list[dict]:
+    """The frozen program statistics, one row per program total and per program and street;
+    a suppressed group (fewer people than the report's threshold) has no numbers."""
+    statistics = snapshot.get("statistics") or {"programs": []}
+    rows = []
+    for program in statistics["programs"]:
+        for street, group in [("", program), *((s["street"], s) for s in program["streets"])]:
+            rows.append(
+                {
+                    "year": snapshot["year"],
+                    "program_code": program["code"],
+                    "program": program["name"],
+                    "street": street,
+                    "people": group["people"],
+                    "amount": group["amount"],
+                    "suppressed": group["suppressed"],
                 }
             )
     return rows

@@ -1,5 +1,6 @@
 """Reads for the public report pages. The public reads published snapshots only."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from reports.models import AnnualReport
@@ -18,3 +19,16 @@ def published_report_or_404(year: int) -> AnnualReport:
 
 def latest_published_report() -> AnnualReport | None:
     return AnnualReport.objects.published().order_by("-year").first()
+
+
+def published_report_and_previous_or_404(year: int):
+    """This year's published report and last year's (or None), in one query."""
+    found = {r.year: r for r in AnnualReport.objects.published().filter(year__in=(year, year - 1))}
+    if year not in found:
+        raise Http404
+    return found[year], found.get(year - 1)
+
+
+def previous_published_report(report: AnnualReport) -> AnnualReport | None:
+    """Last year's published report, whose linked figures this year's are compared with."""
+    return AnnualReport.objects.published().filter(year=report.year - 1).first()

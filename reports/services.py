@@ -4,11 +4,13 @@ the seed loader and the tests all call them."""
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reports.live import freeze
 from reports.models import (
     AnnualReport,
     KeyFigure,
@@ -21,6 +23,20 @@ from reports.snapshot import build_report_snapshot, report_with_content
 from services.decisions import Decision
 
 CONTENT_FIELDS = ("title", "subtitle", "authors", "lede", "plan_heading", "plan_intro")
+
+
+def _figure_link(figure: dict, year: int) -> dict:
+    """The live link of a figure in a snapshot or the seed file (``source = "key"`` there)."""
+    link = figure.get("source") or {}
+    if isinstance(link, str):
+        link = {"key": link, "option": figure.get("source_option", ""), "year": None}
+    if not link.get("key"):
+        return {"source": "", "source_option": "", "source_year": None}
+    return {
+        "source": link["key"],
+        "source_option": link.get("option", ""),
+        "source_year": link.get("year") or year,
+    }
 
 
 def _locked_report(report_id: int) -> AnnualReport:
@@ -52,14 +68,23 @@ def report_can_publish(*, report: AnnualReport) -> Decision:
     return Decision.allow()
 
 
-def report_publish(*, report: AnnualReport, user: AbstractBaseUser | None) -> Decision:
-    """Freeze the working copy as what the public sees; a later edit needs publishing again."""
+def report_publish(
+    *, report: AnnualReport, user: AbstractBaseUser | None, from_records: bool = True
+) -> Decision:
+    """Freeze the working copy as what the public sees; a later edit needs publishing again.
+
+    The live values of linked figures and the program statistics of the open data are taken
+    now and frozen with the time (``reports.live.freeze``). ``from_records=False`` is for a
+    report written before the portal held any records (the shipped 2023 report): its links
+    stay, for comparing later years, but no reading of today's records is frozen into it.
+    """
     with transaction.atomic():
         report = _locked_report(report.pk)
         decision = report_can_publish(report=report)
         if not decision:
             return decision
-        report.published_snapshot = build_report_snapshot(report)
+        snapshot = build_report_snapshot(report)
+        report.published_snapshot = freeze(snapshot, report.year) if from_records else snapshot
         report.status = ReportStatus.PUBLISHED
         report.published_at = timezone.now()
         report.save(update_fields=["published_snapshot", "status", "published_at", "updated_at"])
@@ -83,6 +108,7 @@ def _write_content(*, report: AnnualReport, data: dict) -> None:
     """Replace a report's working copy with ``data`` (a snapshot or the seed file's shape)."""
     for field in CONTENT_FIELDS:
         setattr(report, field, data.get(field, "") or "")
+    report.open_data_min_group = data.get("open_data_min_group", report.open_data_min_group)
     report.save()
     report.sections.all().delete()
     report.plan_items.all().delete()
@@ -104,7 +130,7 @@ def _write_content(*, report: AnnualReport, data: dict) -> None:
                 unit=figure["unit"],
                 qualifier=figure.get("qualifier", ""),
                 is_headline=figure.get("is_headline", figure.get("headline", False)),
-                program_code=figure.get("program_code", ""),
+                **_figure_link(figure, report.year),
             )
             for f_index, figure in enumerate(section_data.get("figures", []), start=1)
         )
@@ -150,6 +176,56 @@ def report_import(
         _write_content(report=report, data=data)
         report_revision_record(report=report, user=None, note=_("导入"))
         if publish:
-            report_publish(report=report, user=None)
+            report_publish(report=report, user=None, from_records=False)
     report.refresh_from_db()
     return report, True
+
+
+def report_draft_next_year(*, report: AnnualReport, actor: AbstractBaseUser) -> AnnualReport:
+    """Start next year's report from this one's structure.
+
+    The draft keeps the sections' kickers and headings (the bodies are left empty to be
+    written anew), every figure's label, unit, wording and live link moved on to the new
+    year, with a value of 0 until staff type it or take the live value. The plan is left empty.
+    Refused when that year's report already exists.
+    """
+    year = report.year + 1
+    with transaction.atomic():
+        source = _locked_report(report.pk)
+        if AnnualReport.objects.filter(year=year).exists():
+            raise ValidationError(
+                _("%(year)s 年度报告已经存在，请直接编辑。") % {"year": year}, code="exists"
+            )
+        draft = AnnualReport.objects.create(
+            year=year,
+            title=source.title.replace(str(source.year), str(year)),
+            subtitle=source.subtitle.replace(str(source.year), str(year)),
+            authors=source.authors,
+            open_data_min_group=source.open_data_min_group,
+        )
+        for section in source.sections.all():
+            copy = ReportSection.objects.create(
+                report=draft, order=section.order, kicker=section.kicker, heading=section.heading
+            )
+            KeyFigure.objects.bulk_create(
+                KeyFigure(
+                    report=draft,
+                    section=copy,
+                    order=f.order,
+                    label=f.label,
+                    value=Decimal(0),
+                    unit=f.unit,
+                    qualifier=f.qualifier,
+                    is_headline=f.is_headline,
+                    source=f.source,
+                    source_option=f.source_option,
+                    source_year=(f.source_year or source.year) + 1 if f.source else None,
+                )  # fmt: skip
+                for f in section.figures.all()
+            )
+        report_revision_record(
+            report=draft,
+            user=actor,
+            note=_("由 %(year)s 年度报告的结构新建") % {"year": source.year},
+        )
+    return draft

@@ -36,6 +36,11 @@ def report_with_content(queryset=None):
     )
 
 
+def _link(figure: KeyFigure, report: AnnualReport) -> dict | None:
+    link = figure.link
+    return link and {**link, "year": link["year"] or report.year}
+
+
 def build_report_snapshot(report: AnnualReport) -> dict:
     return {
         "version": SNAPSHOT_VERSION,
@@ -47,6 +52,7 @@ def build_report_snapshot(report: AnnualReport) -> dict:
         "lede_html": render_markdown(report.lede),
         "has_cover": bool(report.cover_image),
         "plan_heading": report.plan_heading,
+        "open_data_min_group": report.open_data_min_group,
         "plan_intro": report.plan_intro,
         "sections": [
             {
@@ -63,7 +69,7 @@ def build_report_snapshot(report: AnnualReport) -> dict:
                         "unit": figure.unit,
                         "qualifier": figure.qualifier,
                         "is_headline": figure.is_headline,
-                        "program_code": figure.program_code,
+                        "source": _link(figure, report),
                     }
                     for figure in section.figures.all()
                 ],
@@ -81,3 +87,23 @@ def build_report_snapshot(report: AnnualReport) -> dict:
             for item in report.plan_items.all()
         ],
     }
+
+
+# What publishing adds to a snapshot and a revision never holds: the live values frozen with
+# the time they were taken, and the program statistics of the open data (``reports.live``).
+FROZEN_KEYS = ("live_taken_at", "statistics")
+
+
+def without_frozen(snapshot: dict | None) -> dict | None:
+    """The published snapshot as the working copy would build it, to tell whether they differ."""
+    if snapshot is None:
+        return None
+    plain = {k: v for k, v in snapshot.items() if k not in FROZEN_KEYS}
+    plain["sections"] = [
+        {
+            **section,
+            "figures": [{k: v for k, v in f.items() if k != "live"} for f in section["figures"]],
+        }
+        for section in snapshot["sections"]
+    ]
+    return plain

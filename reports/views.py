@@ -9,23 +9,31 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from reports import selectors
-from reports.presentation import figure_rows, present_report
+from reports.presentation import (
+    STATISTICS_FIELDS,
+    figure_rows,
+    present_report,
+    statistics_rows,
+)
 from services.spreadsheets import neutralise_cell
 
 
-def report_cache_key(report, variant: str = "public") -> str:
-    """Changes whenever the report is published again, so a stale page is never served."""
-    stamp = report.published_at.timestamp() if report.published_at else 0
-    return f"{variant}:{report.year}:{stamp}:{get_language()}"
+def report_cache_key(report, variant: str = "public", previous=None) -> str:
+    """Changes whenever the report (or last year's, which it is compared with) is published
+    again, so a stale page is never served."""
+    stamps = [r.published_at.timestamp() if r and r.published_at else 0 for r in (report, previous)]
+    return f"{variant}:{report.year}:{stamps[0]}:{stamps[1]}:{get_language()}"
 
 
-def render_report(request, report, snapshot, *, cache_key=None, preview_note=""):
+def render_report(
+    request, report, snapshot, *, cache_key=None, preview_note="", previous_snapshot=None
+):
     """The one way a report is drawn, for the public page, the staff preview and revisions."""
     return render(
         request,
         "reports/annualreport_detail.html",
         {
-            "report": present_report(snapshot),
+            "report": present_report(snapshot, previous_snapshot),
             "cache_key": cache_key,
             "cache_seconds": settings.REPORT_CACHE_SECONDS,
             "preview_note": preview_note,
@@ -58,9 +66,13 @@ def report_archive(request):
 @login_not_required
 @require_safe
 def report_detail(request, year: int):
-    report = selectors.published_report_or_404(year)
+    report, previous = selectors.published_report_and_previous_or_404(year)
     return render_report(
-        request, report, report.published_snapshot, cache_key=report_cache_key(report)
+        request,
+        report,
+        report.published_snapshot,
+        cache_key=report_cache_key(report, previous=previous),
+        previous_snapshot=previous.published_snapshot if previous else None,
     )
 
 
@@ -69,15 +81,58 @@ def report_detail(request, year: int):
 def report_figures_csv(request, year: int):
     report = selectors.published_report_or_404(year)
     rows = figure_rows(report.published_snapshot)
+    return _csv(f"report-{year}-figures.csv", FIGURE_FIELDS, rows)
+
+
+FIGURE_FIELDS = [
+    "year", "section_number", "section", "label", "value", "unit", "qualifier", "text",
+    "source", "source_option", "source_year", "live_value", "live_taken_at",
+]  # fmt: skip
+
+
+def _csv(filename: str, fields: list[str], rows: list[dict]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="report-{year}-figures.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # a BOM so spreadsheet programs read the Chinese text as UTF-8
-    fields = ["year", "section_number", "section", "label", "value", "unit", "qualifier", "text"]
     writer = csv.DictWriter(response, fieldnames=fields)
     writer.writeheader()
     for row in rows:
         writer.writerow({key: neutralise_cell(value) for key, value in row.items()})
     return response
+
+
+def _json(body: dict) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+
+
+@login_not_required
+@require_safe
+def report_statistics_csv(request, year: int):
+    report = selectors.published_report_or_404(year)
+    rows = statistics_rows(report.published_snapshot)
+    return _csv(f"report-{year}-statistics.csv", STATISTICS_FIELDS, rows)
+
+
+@login_not_required
+@require_safe
+def report_statistics_json(request, year: int):
+    report = selectors.published_report_or_404(year)
+    snapshot = report.published_snapshot
+    statistics = snapshot.get("statistics") or {}
+    return _json(
+        {
+            "year": report.year,
+            "published_at": report.published_at.isoformat(),
+            "taken_at": snapshot.get("live_taken_at"),
+            "min_group": statistics.get("min_group"),
+            "note": "people and amount (yuan) paid by program and street; groups with fewer "
+            "people than min_group are suppressed (null)",
+            "rows": statistics_rows(snapshot),
+        }
+    )
 
 
 @login_not_required
@@ -90,10 +145,7 @@ def report_figures_json(request, year: int):
         "published_at": report.published_at.isoformat(),
         "figures": figure_rows(report.published_snapshot),
     }
-    return HttpResponse(
-        json.dumps(body, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
-    )
+    return _json(body)
 
 
 @login_not_required

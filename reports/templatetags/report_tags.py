@@ -32,3 +32,21 @@ def zh(value):
     """A piece of Chinese content inside a translated sentence, in a ``<span lang>`` when the
     page is in another language; escaped as usual either way."""
     return language.zh(value)
+
+
+@register.filter
+def plain_number(value):
+    """A Decimal as people write it: 100.0000 -> "100", -3.5000 -> "-3.5", never "1E+2"."""
+    from reports.snapshot import decimal_text
+
+    return "" if value is None else decimal_text(value)
+
+
+@register.filter
+def signed_number(value):
+    """A difference with its sign: +5, -0.1, 0."""
+    from reports.snapshot import decimal_text
+
+    if value is None:
+        return ""
+    return f"+{decimal_text(value)}" if value > 0 else decimal_text(value)

@@ -17,3 +17,7 @@ class ApplicationsConfig(AppConfig):
         from services.applications.services import application_paid
 
         register_paid_handler(Application, application_paid)
+
+        from services.applications import report_sources
+
+        report_sources.register()

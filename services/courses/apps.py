@@ -24,3 +24,7 @@ class CoursesConfig(AppConfig):
         )
         register_program_type(COURSE)
         register_paid_handler(Enrollment, subsidy_paid)
+
+        from services.courses import report_sources
+
+        report_sources.register()

@@ -14,3 +14,7 @@ class HardshipConfig(AppConfig):
         from services.hardship.types import CAMPAIGN
 
         register_program_type(CAMPAIGN)
+
+        from services.hardship import report_sources
+
+        report_sources.register()

@@ -10,4 +10,9 @@ class MembersConfig(AppConfig):
     verbose_name = _("会员与组织")
 
     def ready(self):
-        from services.members import workflow  # noqa: F401  (registers its workflow tables)
+        from services.members import (
+            report_sources,
+            workflow,  # noqa: F401  (registers its workflow tables)
+        )
+
+        report_sources.register()

@@ -9,7 +9,19 @@ from tests.factories import AnnualReportFactory, StaffUserFactory
 
 INLINES = {
     "sections": ["id", "order", "kicker", "heading", "body"],
-    "figures": ["id", "section", "order", "label", "value", "unit", "qualifier", "is_headline"],
+    "figures": [
+        "id",
+        "section",
+        "order",
+        "label",
+        "value",
+        "unit",
+        "qualifier",
+        "is_headline",
+        "source",
+        "source_option",
+        "source_year",
+    ],  # fmt: skip
     "plan_items": ["id", "order", "title", "subtitle", "body"],
 }
 
@@ -24,6 +36,7 @@ def form_data(report: AnnualReport | None = None, **fields) -> dict:
         "lede": report.lede if report else "",
         "plan_heading": report.plan_heading if report else "",
         "plan_intro": report.plan_intro if report else "",
+        "open_data_min_group": report.open_data_min_group if report else 5,
     }
     for prefix, names in INLINES.items():
         rows = list(getattr(report, prefix).all()) if report else []
@@ -38,6 +51,8 @@ def form_data(report: AnnualReport | None = None, **fields) -> dict:
         for i, row in enumerate(rows):
             for name in names:
                 value = getattr(row, f"{name}_id" if name == "section" else name)
+                if value is None:
+                    continue
                 if isinstance(value, bool):
                     if value:
                         data[f"{prefix}-{i}-{name}"] = "on"
