@@ -78,6 +78,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/report_page.py
 	$(PY) bench/roster_import.py
 	$(PY) bench/campaign_page.py
+	$(PY) bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -54,3 +54,10 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
 class PortalAdminSite(OTPAdminSite):
     login_form = StaffLoginForm
     login_template = "admin/portal_login.html"
+
+    def get_urls(self):
+        """The admin's own pages, plus the staff pages that belong to no single model (the
+        statistics page, ``/admin/statistics/``)."""
+        from services.applications.admin.statistics import statistics_urls
+
+        return [*statistics_urls(self), *super().get_urls()]

@@ -205,8 +205,9 @@ def ledger_hand_over(
             member=member, program=program, source=source, amount=amount, purpose=purpose,
             actor=actor, rule_check=rule_check,
         )  # fmt: skip
-        entry.status = LedgerStatus.PAID
-        entry.save(update_fields=["status"])
+        # Paid there and then: the statistics count it in the month it was handed over.
+        entry.status, entry.paid_at = LedgerStatus.PAID, entry.created_at
+        entry.save(update_fields=["status", "paid_at"])
         LedgerEvent.objects.create(
             entry=entry, action=LedgerEvent.Action.HANDED, amount=amount, actor=actor
         )
