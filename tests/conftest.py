@@ -75,6 +75,7 @@ ROLE_MIGRATIONS = [
     "services.mutual_aid.migrations.0002_roles",
     "services.hardship.migrations.0002_roles",
     "services.hardship.migrations.0004_campaign_roles",
+    "services.applications.migrations.0011_notice_roles",
 ]
 
 

@@ -204,6 +204,9 @@ def admin_urls(world):
         reverse("admin:courses_course_print", args=[course.pk]),
         reverse("admin:members_member_register"),
         reverse("admin:applications_paymentbatch_build"),
+        reverse("admin:statistics"),
+        reverse("admin:statistics") + "?year=%00&program=x&street=99999&month=13",
+        reverse("admin:statistics_export") + "?year=99999&month=%00",
     ]
     return urls
 

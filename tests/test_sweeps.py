@@ -132,6 +132,8 @@ def test_every_admin_page_and_export(world):
         reverse("admin:courses_course_print", args=[course.pk]),
         reverse("admin:courses_course_attendance", args=[course.pk, course.sessions.first().pk]),
         reverse("admin:courses_course_finish", args=[course.pk]),
+        reverse("admin:statistics"),
+        reverse("admin:statistics_export"),
         reverse("admin:members_member_changelist") + "?q=" + world["member"].id_number,
         reverse("admin:applications_application_changelist") + "?q=" + world["member"].mobile,
     ]

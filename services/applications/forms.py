@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from services.applications.engine import NOTE_MAX_LENGTH
+from services.applications.models import NOTICE_MAX_DAYS, ObjectionChannel
 from services.forms import AmountField
 
 
@@ -56,3 +57,100 @@ class ReviewForm(forms.Form):
         self.fields["step"].choices = [(row.name, row.label) for row, _role in steps]
         if not any(row.takes_amount for row, _role in steps):
             del self.fields["amount"]
+
+
+# -- public notices (公示), in the admin -------------------------------------------------------
+
+# The phone's own date and time pickers; no script needed.
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class NoticeForm(forms.Form):
+    """A new public notice: the program, its period and where objections go. The lines are
+    made from the program's approved applications when it is saved."""
+
+    program = forms.ModelChoiceField(
+        label=_("项目"),
+        queryset=None,
+        help_text=_("只列出设置了“需要公示”的项目；名单为保存时已批准和已发放的申请。"),
+    )
+    title = forms.CharField(
+        label=_("公示标题"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("例如：2026年厂门口上大学补助获批名单公示")}
+        ),
+    )
+    intro = forms.CharField(
+        label=_("公示说明"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("可选，显示在名单上方。"),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("公示开始"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("公示结束"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    objection_contact = forms.CharField(
+        label=_("异议受理方式"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("对公示有异议的，向哪里反映：地址、电话或电子邮箱。公示页会显示。"),
+    )
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+        self.fields["ends_at"].help_text = _(
+            "公示期最长 %(days)s 天，期满后公示自动从网站撤下。"
+        ) % {"days": NOTICE_MAX_DAYS}
+
+
+class NoticeWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("撤下原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ObjectionForm(forms.Form):
+    """An objection to an award on a notice, as it reached the federation."""
+
+    notice = forms.ModelChoiceField(label=_("公示"), queryset=None)
+    application = forms.ModelChoiceField(
+        label=_("被异议的申请"),
+        queryset=None,
+        help_text=_("只列出您可以办理的、在公示名单中的申请。"),
+    )
+    received_on = forms.DateField(
+        label=_("收到日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    channel = forms.ChoiceField(label=_("反映方式"), choices=())
+    content = forms.CharField(
+        label=_("异议内容摘要"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("只有工作人员能看到。反映人的姓名和联系方式，只在对方同意时记下。"),
+    )
+
+    def __init__(self, *args, notices, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notice"].queryset = notices
+        self.fields["application"].queryset = applications
+        self.fields["application"].label_from_instance = lambda application: (
+            f"{application.reference} {application.applicant.real_name}"
+        )
+        self.fields["channel"].choices = [("", _("请选择")), *ObjectionChannel.choices]
+
+
+class ObjectionResolveForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("核实结果"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("核实后需要撤销批准的，请在申请的审核页办理“撤销批准”。"),
+    )

@@ -19,6 +19,8 @@ def describe_program(program: Program) -> dict:
         else [],
         "opens": timezone.localtime(program.opens_at),
         "closes": timezone.localtime(program.closes_at),
+        # The worker learns before applying that an award is published (公示), masked.
+        "notice": program.requires_notice,
     }
 
 

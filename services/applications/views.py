@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from services.applications import engine, ledger, selectors, services
 from services.applications.forms import AttachmentForm
-from services.applications.models import Application, Attachment
+from services.applications.models import Application, Attachment, PublicNotice
 from services.applications.presentation import apply_url, describe_program
 from services.members.net import client_ip
 from services.members.selectors import member_of
@@ -36,7 +36,11 @@ def program_list(request):
         program.availability = selectors.program_availability(program=program)
         program.facts = describe_program(program)
         program.apply_url = apply_url(program)
-    return render(request, "applications/program_list.html", {"programs": programs})
+    return render(
+        request,
+        "applications/program_list.html",
+        {"programs": programs, "notices_current": PublicNotice.objects.current().exists()},
+    )
 
 
 @login_not_required

@@ -13,6 +13,7 @@ full needs a permission and writes a ``PiiRevealLog`` row.
 
 import hashlib
 import hmac
+import unicodedata
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -86,13 +87,39 @@ def mask_card(value: str | None) -> str:
     return "**** " + value[-4:]
 
 
+# What joins the parts of a name (阿沛·阿旺晋美, "Maria Lopez", "Smith-Jones"): kept as they are
+# when a name is masked, so the masked name keeps its shape and reveals no extra letter.
+NAME_SEPARATORS = frozenset("\u00b7 -")
+
+
 def mask_name(value: str | None) -> str:
-    """张*明 / 李*: family name and (for three or more characters) the last character."""
+    """A name as it may be shown to people who need not know it in full (a staff list, the
+    public notice of a program's beneficiaries): the first and the last character kept, one
+    ``*`` for each character between them.
+
+    张三 → 张*, 张小明 → 张*明, 欧阳小明 → 欧**明, a one-character name → *. The separators of
+    names in several parts stay in place (艾力·买买提 → 艾*·**提), and a combining mark counts
+    with the character it belongs to, so it is neither shown alone nor left dangling.
+    """
     if not value:
         return ""
-    if len(value) <= 2:
-        return value[0] + "*"
-    return value[0] + "*" * (len(value) - 2) + value[-1]
+    # Characters with their combining marks (a Uyghur, Tibetan or accented Latin letter).
+    units: list[str] = []
+    for char in value:
+        if units and unicodedata.category(char).startswith("M"):
+            units[-1] += char
+        else:
+            units.append(char)
+    letters = [i for i, unit in enumerate(units) if unit not in NAME_SEPARATORS]
+    if len(letters) <= 1:
+        shown: set[int] = set()
+    elif len(letters) == 2:
+        shown = {letters[0]}
+    else:
+        shown = {letters[0], letters[-1]}
+    return "".join(
+        unit if unit in NAME_SEPARATORS or i in shown else "*" for i, unit in enumerate(units)
+    )
 
 
 def axes_client_str(username, ip_address, user_agent, path_info, request):

@@ -23,7 +23,6 @@ PROGRAMS = [
         "required_proofs": ["admission", "receipt"],
         "budget": "1840000",
         "per_person_cap": "4000",
-        "report_figure_label": "“厂门口上大学”资助专科学费",
     },
     {
         "code": "QXYM",

@@ -48,9 +48,7 @@ def last_year_published(transactional_db, staff_groups, report_2023_data, progra
     return report
 
 
-def test_editor_takes_live_figures_and_the_public_sees_the_change(
-    open_page, last_year_published
-):
+def test_editor_takes_live_figures_and_the_public_sees_the_change(open_page, last_year_published):
     last = last_year_published
     editor = StaffUserFactory(groups=["报告编辑"])
     desk = open_page(DESKTOP)

@@ -43,6 +43,13 @@ DEMO_WORKERS = [
     ("13800000002", "李晓明", "33010219950505002", EmploymentForm.RIDER, False),
 ]
 SECTOR_FEDERATION = "区民办教育培训行业社会组织工会联合会"
+# Members of 下沙街道 approved for 求学圆梦 and shown on its public notice (公示):
+# mobile, name, works for a listed enterprise (else a courier), tuition paid
+DEMO_BENEFICIARIES = [
+    ("13800000201", "陈志强", True, "5000"),
+    ("13800000202", "欧阳晓东", False, "4200"),
+    ("13800000203", "阿依古丽·买买提", True, "6000"),
+]
 
 
 def demo_totp_key(username: str) -> str:
@@ -73,6 +80,7 @@ class Command(BaseCommand):
             self._certificate(reviewer=staff["reviewer"])
             self._mutual_aid(approver=staff["approver"])
             self._hardship()
+            self._public_notice(reviewer=staff["reviewer"], approver=staff["approver"])
 
     def _certificate(self, *, reviewer):
         """A verified skill certificate on 王建国's record, so the skill awards can be tried."""
@@ -116,6 +124,88 @@ class Command(BaseCommand):
                   "situation": "（演示）妻子患病长期治疗，孩子上初中"},
         )  # fmt: skip
         self.stdout.write("  王建国 has asked for hardship help (帮扶申请, for the home visit).")
+
+    def _public_notice(self, *, reviewer, approver):
+        """全总“求学圆梦行动” is a program whose awards are published (公示): three demo
+        members are approved, and a notice of them is on /notices/ for the next 7 days (a new
+        one when the last has ended)."""
+        from services.applications.models import Program
+        from services.applications.notices import notice_create
+
+        year = timezone.localdate().year
+        program = Program.objects.filter(code="QXYM", year=year, batch=1).first()
+        if program is None or program.notices.current().exists():
+            return
+        Program.objects.filter(pk=program.pk).update(requires_notice=True)
+        program.refresh_from_db()
+        for index, row in enumerate(DEMO_BENEFICIARIES, start=1):
+            self._beneficiary(program, index, *row, reviewer=reviewer, approver=approver)
+        now = timezone.now()
+        notice = notice_create(
+            program=program, title=f"{year}年{program.name}获批名单公示（演示）",
+            intro="以下职工经街道初审、区总复审，拟获学历补助，现予公示。",
+            starts_at=now, ends_at=now + timedelta(days=7),
+            objection_contact="钱塘区总工会（演示）：钱塘区某某路1号，电话 0571-00000000",
+            actor=approver,
+        )  # fmt: skip
+        self.stdout.write(f"  A public notice (公示) of 求学圆梦 awards: /notices/{notice.pk}/")
+
+    def _beneficiary(self, program, index, mobile, name, listed, paid, *, reviewer, approver):
+        import io
+        from decimal import Decimal
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from pypdf import PdfWriter
+        from stdnum import luhn
+
+        from services.applications.engine import application_transition
+        from services.applications.services import attachment_add
+        from services.tuition.services import tuition_apply
+
+        street = Street.objects.get(code="XS")
+        member = Member.objects.filter(mobile=mobile).first()
+        if member is None:
+            employer = Enterprise.objects.filter(street=street, has_union=True).first()
+            body = f"33011419880808{index:02d}1"
+            member = services.member_register(
+                mobile=mobile, password=DEMO_PASSWORD, real_name=name,
+                id_number=body + ric.calc_check_digit(body + "0"),
+                employer=employer if listed else None,
+                employer_name="" if listed else "某快递公司钱塘网点",
+                employment_form=EmploymentForm.CONTRACT if listed else EmploymentForm.COURIER,
+                consent=True,
+            )  # fmt: skip
+            Member.objects.filter(pk=member.pk).update(
+                verification_status="verified", street=street,
+                joined_on=timezone.localdate() - timedelta(days=400),
+                membership_number=f"QTDEMO{100 + index:06d}",
+            )  # fmt: skip
+            member.refresh_from_db()
+        if member.applications.filter(program=program).exists():
+            return
+        card = f"622202000000{index:06d}"
+        application = tuition_apply(
+            member=member, program=program, actor=member.user,
+            data={"school": "浙江开放大学", "major": "机电一体化技术", "level": "junior_college",
+                  "academic_year": f"{program.year}-{program.year + 1}",
+                  "tuition_paid": Decimal(paid), "bank_card": card + luhn.calc_check_digit(card)},
+        )  # fmt: skip
+        for kind in program.required_proofs:
+            writer = PdfWriter()
+            writer.add_blank_page(width=595, height=842)
+            writer.add_metadata({"/Title": f"{mobile}-{kind}"})  # one file, one SHA-256
+            buffer = io.BytesIO()
+            writer.write(buffer)
+            upload = SimpleUploadedFile(f"{kind}.pdf", buffer.getvalue(), "application/pdf")
+            attachment_add(application=application, actor=member.user, kind=kind, upload=upload)
+        for actor, step in (
+            (member.user, "submit"),
+            (reviewer, "recommend"),
+            (approver, "approve"),
+        ):
+            decision = application_transition(application=application, actor=actor, step=step)
+            if not decision:
+                raise CommandError(f"demo application not {step}: {decision.reason}")
 
     def _mutual_aid(self, *, approver):
         """王建国 is covered by this year's inpatient mutual aid, so a claim can be tried."""

@@ -1,3 +1,4 @@
-"""The staff side of programs, applications, the ledger and payment batches."""
+"""The staff side of programs, applications, the ledger, payment batches and public
+notices."""
 
-from services.applications.admin import applications, payments, programs  # noqa: F401
+from services.applications.admin import applications, notices, payments, programs  # noqa: F401

@@ -14,12 +14,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from services.admin_base import ReadOnlyMixin, StreetScopedAdmin
 from services.applications import engine, ledger, selectors
 from services.applications.admin.history import StatusChangeInline
+from services.applications.admin.notices import NoticeObjectionInline
 from services.applications.admin.payments import warn_waiting_for_card
 from services.applications.forms import ReviewForm
 from services.applications.models import Application, Attachment, Program
@@ -102,7 +104,7 @@ class ApplicationAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
         "approved_yuan", "money", "masked_bank_card", "recommended_by_name", "decided_by_name",
         "submitted_at", "decided_at", "budget",
     ]  # fmt: skip
-    inlines = [StatusChangeInline]
+    inlines = [StatusChangeInline, NoticeObjectionInline]
     actions = ["build_payment_batch"]
     change_form_template = "admin/applications/application/change_form.html"
 
@@ -183,6 +185,7 @@ class ApplicationAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
             **(extra_context or {}),
             "proofs": proof_list(application, request.user),
             "cap": cap_text(application),
+            "objection_url": objection_url(application, request.user),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -279,6 +282,19 @@ class ApplicationAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
         if len(built) == 1:
             return redirect("admin:applications_paymentbatch_change", built[0].pk)
         return None
+
+
+def objection_url(application, user) -> str:
+    """Where to record an objection to this application, if it is on a public notice (公示)
+    and the viewer may record one."""
+    entry = application.notice_entries.order_by("-notice__starts_at").first()
+    if entry is None or not user.has_perm("applications.add_noticeobjection"):
+        return ""
+    return (
+        reverse("admin:applications_noticeobjection_add")
+        + "?"
+        + urlencode({"notice": entry.notice_id, "application": application.pk})
+    )
 
 
 def budget_text(application) -> str:

@@ -25,6 +25,7 @@ class ProgramForm(forms.ModelForm):
             "code", "name", "description", "eligibility_text", "year", "batch", "kind",
             "rule_params", "required_proofs", "opens_at", "closes_at", "budget",
             "per_person_cap", "max_applications", "min_membership_months", "min_age",
+            "requires_notice",
         ]  # fmt: skip
 
     def clean(self):
@@ -65,7 +66,7 @@ class ProgramAdmin(admin.ModelAdmin):
     list_display = [
         "name", "code", "year", "batch", "opens_at", "closes_at", "budget_yuan", "budget_used",
     ]  # fmt: skip
-    list_filter = ["year", "kind"]
+    list_filter = ["year", "kind", "requires_notice"]
     search_fields = ["name", "code"]
     formfield_overrides = {models.DecimalField: {"form_class": AmountField}}
 

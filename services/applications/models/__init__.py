@@ -1,5 +1,5 @@
-"""Programs, the applications workers make to them, their audit trail and the money ledger
-(DESIGN §4)."""
+"""Programs, the applications workers make to them, their audit trail, the money ledger
+(DESIGN §4) and the public notices (公示) of approved beneficiaries."""
 
 from services.applications.models.applications import Application, Attachment
 from services.applications.models.audit import Notification, StatusChange
@@ -11,9 +11,17 @@ from services.applications.models.ledger import (
     PaymentBatch,
     PaymentLine,
 )
+from services.applications.models.notices import (
+    NOTICE_MAX_DAYS,
+    NoticeEntry,
+    NoticeObjection,
+    ObjectionChannel,
+    PublicNotice,
+)
 from services.applications.models.programs import Program, ReferenceCounter
 
 __all__ = [
-    "LIVE", "Application", "Attachment", "LedgerEntry", "LedgerEvent", "LedgerStatus",
-    "Notification", "PaymentBatch", "PaymentLine", "Program", "ReferenceCounter", "StatusChange",
+    "LIVE", "NOTICE_MAX_DAYS", "Application", "Attachment", "LedgerEntry", "LedgerEvent",
+    "LedgerStatus", "NoticeEntry", "NoticeObjection", "Notification", "ObjectionChannel",
+    "PaymentBatch", "PaymentLine", "Program", "PublicNotice", "ReferenceCounter", "StatusChange",
 ]  # fmt: skip

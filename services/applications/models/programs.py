@@ -6,6 +6,7 @@ check of the rule parameters."""
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -47,7 +48,14 @@ class Program(models.Model):
     )
     min_membership_months = models.PositiveSmallIntegerField(_("最短入会月数"), default=6)
     min_age = models.PositiveSmallIntegerField(_("最低年龄"), default=18)
-    report_figure_label = models.CharField(_("对应年度报告数字"), max_length=100, blank=True)
+    requires_notice = models.BooleanField(
+        _("需要公示"),
+        default=False,
+        help_text=_(
+            "获批名单须在本站公示：姓名部分遮蔽（如 张*明）、工作单位和金额，公示期满后撤下。"
+            "医疗互助理赔涉及健康信息，不能公示。"
+        ),
+    )
 
     class Meta:
         ordering = ["-year", "code", "batch"]
@@ -59,6 +67,16 @@ class Program(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.year}" + (f"（第{self.batch}批）" if self.batch > 1 else "")
+
+    def clean(self):
+        super().clean()
+        found = self.program_type
+        if self.requires_notice and found is not None and found.medical:
+            # Who was in hospital, and for what, is health information (PIPL art. 28).
+            message = _("医疗互助理赔涉及个人健康信息，不能公示获批名单。请取消“需要公示”。")
+            raise ValidationError(
+                {"requires_notice": ValidationError(message, code="notice_medical")}
+            )
 
     @property
     def is_open(self) -> bool:
