@@ -3,6 +3,7 @@ a month, downloads the Excel file, and the file holds the numbers the page shows
 reviewer on a phone sees their own street only. Screenshots of each page."""
 
 from decimal import Decimal
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -54,7 +55,7 @@ def test_filter_export_and_the_file_holds_the_same_numbers(
 
     with page.expect_download() as caught:
         page.get_by_role("link", name="导出 Excel（全部表格）").click()
-    book = sheets(open(caught.value.path(), "rb").read())
+    book = sheets(Path(caught.value.path()).read_bytes())
     for name, rows in shown.items():
         in_file = table(book[name])
         assert [row[0] for row in in_file] == [row[0] for row in rows], name
