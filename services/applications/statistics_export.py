@@ -14,6 +14,7 @@ import io
 import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from services.applications.statistics import NOTES, Line, Statistics, describe_filters
 from services.spreadsheets import neutralise_cell
@@ -120,7 +121,7 @@ def statistics_xlsx(stats: Statistics) -> bytes:
         months.line(line)
     months.line(stats.months_total, bold=True)
 
-    notes = book.add_worksheet(_("说明"))
+    notes = book.add_worksheet(pgettext("statistics workbook sheet", "说明"))
     notes.set_column(0, 0, 120)
     for row, note in enumerate(NOTES):
         notes.write_string(row, 0, neutralise_cell(str(note)))
