@@ -33,7 +33,7 @@ class KeyFigureForm(forms.ModelForm):
         }
         widgets = {
             "value": forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
-            "source_year": forms.NumberInput(attrs={"style": "width: 5em"}),
+            "source_year": forms.NumberInput(attrs={"size": 5}),
         }
 
     # Read once per formset (``KeyFigureInline.get_formset``), not once per figure row.

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -54,8 +55,14 @@ class StaffProfileInline(admin.StackedInline):
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
+    """Staff accounts. A worker's account (its username is the full mobile number) is managed
+    through the member record, which shows the number masked; it is not listed or opened here."""
+
     inlines = [StaffProfileInline]
     list_display = ["__str__", "first_name", "is_staff", "is_active", "last_login"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(Q(is_staff=True) | Q(member__isnull=True))
 
 
 @admin.register(Street)
