@@ -99,6 +99,11 @@ class AnnualReportAdmin(admin.ModelAdmin):
     inlines = [ReportSectionInline, KeyFigureInline, PlanItemInline]
     actions = ["publish_selected", "unpublish_selected", "draft_next_year"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A published report's year is its public address: it does not move by an edit.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "year"] if obj is not None and obj.is_published else fields
+
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         request._report_being_edited = obj

@@ -32,7 +32,8 @@ def accepts(option: str) -> bool:
     kind, _sep, value = option.partition(":")
     if kind == "kind":
         return value in {t.kind for t in program_types()}
-    return kind == "program" and value.isascii() and value.isalnum() and len(value) <= 10
+    code = value.replace("-", "")
+    return kind == "program" and code.isascii() and code.isalnum() and len(value) <= 10
 
 
 def _scope(option: str) -> Q:

@@ -268,3 +268,15 @@ def test_the_report_page_shows_last_years_value_and_the_change(client, db):
     assert html.count("2030年") == 2  # the unlinked figure is not compared
     english = client.get("/en/reports/2031/").content.decode()
     assert "9.1%" in english
+
+
+def test_program_codes_with_a_hyphen_can_be_linked(db):
+    from reports.sources import live_source
+
+    assert live_source("ledger.paid_people").accepts_option("program:HZ-ZY")
+    assert not live_source("ledger.paid_people").accepts_option("program:HZ ZY")
+
+
+def test_a_published_reports_year_cannot_be_edited(editor_client, report_2023):
+    page = editor_client.get(reverse("admin:reports_annualreport_change", args=[report_2023.pk]))
+    assert 'name="year"' not in page.content.decode()
