@@ -1,5 +1,6 @@
 """Reads for the public report pages. The public reads published snapshots only."""
 
+from django.db.models.fields.json import KT
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -9,8 +10,17 @@ _LISTED_FIELDS = ("id", "year", "title", "subtitle", "published_at", "status")
 
 
 def report_archive():
-    """Published reports, newest first, without their (large) snapshots."""
-    return AnnualReport.objects.published().only(*_LISTED_FIELDS).order_by("-year")
+    """Published reports, newest first, without their (large) snapshots: the title and
+    subtitle are the published ones (an unpublished edit of the working copy stays unseen)."""
+    return (
+        AnnualReport.objects.published()
+        .only(*_LISTED_FIELDS)
+        .annotate(
+            published_title=KT("published_snapshot__title"),
+            published_subtitle=KT("published_snapshot__subtitle"),
+        )
+        .order_by("-year")
+    )
 
 
 def published_report_or_404(year: int) -> AnnualReport:

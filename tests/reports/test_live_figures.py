@@ -280,3 +280,11 @@ def test_program_codes_with_a_hyphen_can_be_linked(db):
 def test_a_published_reports_year_cannot_be_edited(editor_client, report_2023):
     page = editor_client.get(reverse("admin:reports_annualreport_change", args=[report_2023.pk]))
     assert 'name="year"' not in page.content.decode()
+
+
+def test_the_archive_shows_the_published_title_not_an_unpublished_edit(client, report_2023):
+    published = report_2023.title
+    report_2023.title = "草稿标题，尚未发布"
+    report_2023.save()
+    html = client.get("/reports/").content.decode()
+    assert published in html and "草稿标题" not in html
