@@ -1,13 +1,12 @@
 import csv
 import json
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from config.pagecache import public_page
 from reports import selectors
 from reports.presentation import (
     STATISTICS_FIELDS,
@@ -18,24 +17,14 @@ from reports.presentation import (
 from services.spreadsheets import neutralise_cell
 
 
-def report_cache_key(report, variant: str = "public", previous=None) -> str:
-    """Changes whenever the report (or last year's, which it is compared with) is published
-    again, so a stale page is never served."""
-    stamps = [r.published_at.timestamp() if r and r.published_at else 0 for r in (report, previous)]
-    return f"{variant}:{report.year}:{stamps[0]}:{stamps[1]}:{get_language()}"
-
-
-def render_report(
-    request, report, snapshot, *, cache_key=None, preview_note="", previous_snapshot=None
-):
-    """The one way a report is drawn, for the public page, the staff preview and revisions."""
+def render_report(request, report, snapshot, *, preview_note="", previous_snapshot=None):
+    """The one way a report is drawn, for the public page, the staff preview and revisions.
+    The public page is kept whole for anonymous readers (config/pagecache.py)."""
     return render(
         request,
         "reports/annualreport_detail.html",
         {
             "report": present_report(snapshot, previous_snapshot),
-            "cache_key": cache_key,
-            "cache_seconds": settings.REPORT_CACHE_SECONDS,
             "preview_note": preview_note,
         },
     )
@@ -43,6 +32,7 @@ def render_report(
 
 @login_not_required
 @require_safe
+@public_page("reports")
 def home(request):
     report = selectors.latest_published_report()
     return render(
@@ -57,6 +47,7 @@ def home(request):
 
 @login_not_required
 @require_safe
+@public_page("reports")
 def report_archive(request):
     return render(
         request, "reports/annualreport_list.html", {"reports": selectors.report_archive()}
@@ -65,19 +56,20 @@ def report_archive(request):
 
 @login_not_required
 @require_safe
+@public_page("reports")
 def report_detail(request, year: int):
     report, previous = selectors.published_report_and_previous_or_404(year)
     return render_report(
         request,
         report,
         report.published_snapshot,
-        cache_key=report_cache_key(report, previous=previous),
         previous_snapshot=previous.published_snapshot if previous else None,
     )
 
 
 @login_not_required
 @require_safe
+@public_page("reports")
 def report_figures_csv(request, year: int):
     report = selectors.published_report_or_404(year)
     rows = figure_rows(report.published_snapshot)
@@ -110,6 +102,7 @@ def _json(body: dict) -> HttpResponse:
 
 @login_not_required
 @require_safe
+@public_page("reports")
 def report_statistics_csv(request, year: int):
     report = selectors.published_report_or_404(year)
     rows = statistics_rows(report.published_snapshot)
@@ -118,6 +111,7 @@ def report_statistics_csv(request, year: int):
 
 @login_not_required
 @require_safe
+@public_page("reports")
 def report_statistics_json(request, year: int):
     report = selectors.published_report_or_404(year)
     snapshot = report.published_snapshot
@@ -137,6 +131,7 @@ def report_statistics_json(request, year: int):
 
 @login_not_required
 @require_safe
+@public_page("reports")
 def report_figures_json(request, year: int):
     report = selectors.published_report_or_404(year)
     body = {

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from config.pagecache import keep_until, live_page
 from services.applications.models import PublicNotice
 
 
@@ -23,21 +24,25 @@ def _not_kept(response):
 
 @login_not_required
 @require_safe
+@live_page("notices")
 def notice_list(request):
-    notices = (
+    notices = list(
         PublicNotice.objects.current()
         .select_related("program")
         .annotate(entry_count=Count("entries"))
         .order_by("ends_at", "pk")
     )
-    return _not_kept(render(request, "applications/notice_list.html", {"notices": notices}))
+    response = render(request, "applications/notice_list.html", {"notices": notices})
+    return keep_until(_not_kept(response), [notice.ends_at for notice in notices])
 
 
 @login_not_required
 @require_safe
+@live_page("notices")
 def notice_detail(request, pk: int):
     notice = get_object_or_404(PublicNotice.objects.current().select_related("program"), pk=pk)
     entries = list(notice.entries.only("order", "masked_name", "employer", "amount", "notice_id"))
-    return _not_kept(
-        render(request, "applications/notice_detail.html", {"notice": notice, "entries": entries})
+    response = render(
+        request, "applications/notice_detail.html", {"notice": notice, "entries": entries}
     )
+    return keep_until(_not_kept(response), [notice.ends_at])

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from config.pagecache import page_cache_changed
 from services.applications import selectors
 from services.applications.engine import application_transition, record_start
 from services.applications.ledger import next_reference
@@ -22,10 +23,24 @@ from services.members.models import Member, User
 
 __all__ = [
     "application_create", "application_transition", "application_update", "attachment_add",
-    "attachment_delete",
+    "attachment_delete", "program_save", "program_delete",
 ]  # fmt: skip
 
 REASON_MAX = 300
+
+
+def program_save(*, program: Program, actor: User) -> Program:
+    """Save a program as staff edited it; the public program pages show the change at once."""
+    with transaction.atomic():
+        program.save()
+        page_cache_changed("programs")
+    return program
+
+
+def program_delete(*, program: Program, actor: User) -> None:
+    with transaction.atomic():
+        program.delete()
+        page_cache_changed("programs")
 
 
 def application_create(

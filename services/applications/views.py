@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from config.pagecache import keep_until, live_page
 from services.applications import engine, ledger, selectors, services
 from services.applications.forms import AttachmentForm
 from services.applications.models import Application, Attachment, PublicNotice
@@ -30,24 +31,27 @@ def _my_application(request, pk) -> Application:
 
 @login_not_required
 @require_safe
+@live_page("programs", "notices")
 def program_list(request):
     programs = list(selectors.open_programs())
     for program in programs:
         program.availability = selectors.program_availability(program=program)
         program.facts = describe_program(program)
         program.apply_url = apply_url(program)
-    return render(
+    response = render(
         request,
         "applications/program_list.html",
         {"programs": programs, "notices_current": PublicNotice.objects.current().exists()},
     )
+    return keep_until(response, [m for p in programs for m in (p.opens_at, p.closes_at)])
 
 
 @login_not_required
 @require_safe
+@live_page("programs")
 def program_detail(request, pk: int):
     program = get_object_or_404(selectors.open_programs(), pk=pk)
-    return render(
+    response = render(
         request,
         "applications/program_detail.html",
         {
@@ -57,6 +61,7 @@ def program_detail(request, pk: int):
             "apply_url": apply_url(program),
         },
     )
+    return keep_until(response, [program.opens_at, program.closes_at])
 
 
 @never_cache

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from config.pagecache import page_cache_changed
 from services.applications.engine import application_transition, notify, record_start
 from services.courses import selectors
 from services.courses.models import (
@@ -100,6 +101,7 @@ def course_enrol(*, course: Course, member: Member, actor: User) -> Enrollment:
                 queue_number=course.last_queue_number,
             )  # fmt: skip
             record_start(application=enrollment, actor=actor)
+            page_cache_changed("courses")  # places left, or the waitlist
             if status == E.ENROLLED:
                 message = gettext_noop("您已报名“%(course)s”，第一次课在 %(first)s。")
             else:
@@ -172,6 +174,7 @@ def course_save(*, course: Course, actor: User) -> Course:
             raise ValidationError(problems[0][1], code=problems[0][0])
         course.save()
         course.promoted = fill_places(course)
+        page_cache_changed("courses")
     return course
 
 
@@ -180,6 +183,7 @@ def course_sessions_changed(*, course: Course, actor: User, lines: list[str]) ->
     _check_manager(course, actor)
     if not lines or course.status in (CourseStatus.FINISHED, CourseStatus.CANCELLED):
         return 0
+    page_cache_changed("courses")
     told = 0
     for enrollment in course.enrollments.filter(status__in=LIVE).select_related("member"):
         notify(
@@ -193,7 +197,9 @@ def course_sessions_changed(*, course: Course, actor: User, lines: list[str]) ->
 
 
 def enrollment_cancel(*, enrollment: Enrollment, actor: User) -> Decision:
-    return application_transition(application=enrollment, actor=actor, step="cancel")
+    with transaction.atomic():
+        page_cache_changed("courses")  # a place freed, or the waitlist moved up
+        return application_transition(application=enrollment, actor=actor, step="cancel")
 
 
 def _check_manager(course: Course, actor: User) -> None:
@@ -215,6 +221,7 @@ def course_cancel(*, course: Course, actor: User, reason: str) -> int:
             raise ValidationError(_("这门课程已经取消或结业。"), code="not_cancellable")
         course.status = CourseStatus.CANCELLED
         course.save(update_fields=["status"])
+        page_cache_changed("courses")
         told = 0
         for enrollment in course.enrollments.filter(status__in=[E.ENROLLED, E.WAITLISTED]):
             decision = application_transition(
@@ -274,6 +281,7 @@ def course_finish(*, course: Course, actor: User) -> tuple[dict, list[str]]:
     if not problems:
         with transaction.atomic():
             Course.objects.filter(pk=course.pk).update(status=CourseStatus.FINISHED)
+            page_cache_changed("courses")
             for enrollment in course.enrollments.filter(status=E.WAITLISTED):
                 application_transition(application=enrollment, actor=None, step="waitlist_over")
     return counts, problems

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from config.pagecache import live_page
 from services.applications.engine import steps_for
 from services.courses import selectors, services
 from services.courses.forms import CatalogueFilter
@@ -36,6 +37,7 @@ def _too_many_changes(request) -> bool:
 
 @login_not_required
 @require_safe
+@live_page("courses", query=True)
 def catalogue(request):
     form = CatalogueFilter(request.GET or None)
     courses = selectors.catalogue(**form.filters())
@@ -52,6 +54,7 @@ def program(request, pk: int):
 
 @login_not_required
 @require_safe
+@live_page("courses")
 def detail(request, pk: int):
     try:
         course = selectors.course_with_counts(pk)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from services.applications.ledger import budget_used
 from services.applications.models import Program
 from services.applications.registry import program_type
+from services.applications.services import program_delete, program_save
 from services.forms import AmountField
 from services.money import yuan
 from services.words import listing
@@ -77,6 +78,16 @@ class ProgramAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("已核定金额（元）"))
     def budget_used(self, obj):
         return yuan(budget_used(obj))
+
+    def save_model(self, request, obj, form, change):
+        program_save(program=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        program_delete(program=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for program in queryset:
+            program_delete(program=program, actor=request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

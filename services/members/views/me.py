@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from config.pagecache import public_page
 from services.applications.engine import history
 from services.members import selectors, services
 from services.members.forms import ClosureForm, JoinRequestForm
@@ -29,6 +30,8 @@ def _member_or_404(request):
 
 
 @login_not_required
+@require_safe
+@public_page()
 def privacy_notice(request):
     return render(
         request, "members/privacy_notice.html", {"privacy_contact": settings.PORTAL_PRIVACY_CONTACT}

@@ -1,0 +1,247 @@
+"""Finished public pages, kept in memory and handed to anonymous readers as they are.
+
+Most of the portal's readers are the public reading the annual report, and every one of them
+is sent the same bytes. Drawing those bytes (the published snapshot read and parsed, seventy
+figures and their charts rendered) takes milliseconds; handing them over takes microseconds.
+Measured with a profiler, the template was only part of it: the session, CSRF, locale, URL
+and consent middleware and the database round trip for the snapshot cost as much again. So
+a view that draws the same page for every anonymous reader says so with
+``@public_page("reports")``, and ``PublicPageCacheMiddleware``, placed just after whitenoise,
+keeps the finished response (its body, and the body gzipped once) in the process's memory and
+answers the next anonymous reader from there, before any of that runs.
+
+Never stale. Each page belongs to *groups* of records (``GROUPS``). A group's *generation* is
+a token in the shared cache (Redis in production; a file cache under ``var/`` with
+``make run``), replaced by ``page_cache_changed(group)`` when the transaction that changed
+those records commits. A kept page remembers the generations it was drawn under (read before
+drawing it, so a change made while it was drawn is never hidden) and is handed out only while
+they are current: a publish on one gunicorn worker or instance is seen by every other on its
+next request. A lost token (the cache restarted) counts as a change. A page that changes by
+itself with time (places left, a notice's period) is kept at most ``seconds`` and at most
+until ``response.page_cache_until``.
+
+Who is answered from memory: a GET without a session or messages cookie and without a query
+string (or with one, for a view that accepts it: the course filters). What is kept: a 200
+response of an opted-in view that sets no cookie and is not private. Each process keeps at
+most ``MAX_PAGES`` pages, the least recently used going first.
+"""
+
+import gzip
+import hashlib
+import re
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+GROUPS = ("reports", "programs", "courses", "notices")
+MAX_PAGES = 512
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q=0(?:\.0*)?\b)")
+_SKIPPED_HEADERS = {"content-length", "content-encoding", "etag"}
+
+
+def _generation_key(group: str) -> str:
+    return f"pagecache:generation:{group}"
+
+
+def page_cache_changed(*groups: str) -> None:
+    """The records behind these groups' public pages have changed: once the transaction
+    commits, every process and instance draws them afresh."""
+    for group in groups:
+        if group not in GROUPS:
+            raise ValueError(f"unknown page group {group!r}")
+
+    def bump():
+        cache.set_many({_generation_key(group): uuid.uuid4().hex for group in groups}, None)
+
+    # Now, so that nothing drawn before the change is handed out again; and after the commit,
+    # so that a page drawn meanwhile from the records as they were before is not kept either.
+    bump()
+    transaction.on_commit(bump)
+
+
+def _generations(groups) -> dict[str, str]:
+    keys = {_generation_key(group): group for group in groups}
+    found = cache.get_many(list(keys))
+    tokens = {}
+    for key, group in keys.items():
+        token = found.get(key)
+        if token is None:
+            token = uuid.uuid4().hex
+            if not cache.add(key, token, None):
+                token = cache.get(key, token)
+        tokens[group] = token
+    return tokens
+
+
+def public_page(*groups: str, seconds: int | None = None, query: bool = False):
+    """Mark a view's page as the same for every anonymous reader, drawn from the records of
+    ``groups``; kept at most ``seconds`` if given; ``query``: its query string selects what is
+    shown (the view validates it) and is part of the key."""
+    for group in groups:
+        if group not in GROUPS:
+            raise ValueError(f"unknown page group {group!r}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if not hasattr(response, "page_cache"):
+                response.page_cache = (groups, seconds, query)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def live_page(*groups: str, query: bool = False):
+    """A public page with live counts (places left, budget used): kept at most
+    ``PORTAL_LIVE_PAGE_SECONDS``, and replaced at once when staff edit what it shows."""
+    return public_page(*groups, seconds=settings.PORTAL_LIVE_PAGE_SECONDS, query=query)
+
+
+def keep_until(response, moments):
+    """The page changes by itself at the earliest of these moments still to come (a program
+    opens or closes, a notice's period ends): it is not kept past it."""
+    now = time.time()
+    coming = [moment for moment in moments if moment is not None and moment.timestamp() > now]
+    if coming:
+        response.page_cache_until = min(coming)
+    return response
+
+
+@dataclass(frozen=True)
+class _Page:
+    tokens: tuple[tuple[str, str], ...]
+    expires: float | None
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    gzipped: bytes
+    etag: str
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.pages: OrderedDict[str, _Page] = OrderedDict()
+        self.kept_before: OrderedDict[str, bool] = OrderedDict()  # addresses whose view keeps
+        self.lock = threading.Lock()
+        self.skip_cookies = {settings.SESSION_COOKIE_NAME, "messages"}
+
+    def _key(self, request) -> str | None:
+        if request.method != "GET" or self.skip_cookies.intersection(request.COOKIES):
+            return None
+        request.get_host()  # a host outside ALLOWED_HOSTS is refused here as everywhere
+        return f"{request.path}?{request.META.get('QUERY_STRING', '')}"
+
+    def __call__(self, request):
+        key = self._key(request)
+        if key is None:
+            return self.get_response(request)
+        page = self.pages.get(key)
+        tokens = None
+        try:
+            if page is not None:
+                if self._current(page):
+                    with self.lock:
+                        if key in self.pages:
+                            self.pages.move_to_end(key)
+                    return self._serve(request, page)
+                tokens = _generations(GROUPS)
+            elif key in self.kept_before:
+                tokens = _generations(GROUPS)
+        except Exception:  # the shared cache is away: draw the page, keep nothing
+            return self.get_response(request)
+        response = self.get_response(request)
+        if tokens is None:
+            # The first reader of an address: learn whether its view keeps pages (the
+            # generations were not read before drawing, so this one is not kept).
+            if self._keepable(request, response):
+                self._remember(self.kept_before, key, True)
+            return response
+        page = self._keep(request, response, tokens)
+        if page is None:
+            with self.lock:
+                self.pages.pop(key, None)
+            return response
+        self._remember(self.pages, key, page)
+        return self._serve(request, page)
+
+    def _remember(self, store: OrderedDict, key: str, value) -> None:
+        with self.lock:
+            store[key] = value
+            store.move_to_end(key)
+            while len(store) > MAX_PAGES:
+                store.popitem(last=False)
+
+    @staticmethod
+    def _current(page: _Page) -> bool:
+        if page.expires is not None and time.time() >= page.expires:
+            return False
+        groups = [group for group, _token in page.tokens]
+        return _generations(groups) == dict(page.tokens)
+
+    @staticmethod
+    def _keepable(request, response) -> bool:
+        policy = getattr(response, "page_cache", None)
+        if policy is None or response.status_code != 200 or response.streaming:
+            return False
+        if response.cookies or response.has_header("Set-Cookie"):
+            return False
+        cache_control = response.get("Cache-Control", "")
+        if "private" in cache_control or "no-store" in cache_control:
+            return False
+        return policy[2] or not request.META.get("QUERY_STRING")
+
+    def _keep(self, request, response, tokens) -> _Page | None:
+        if not self._keepable(request, response):
+            return None
+        groups, seconds, _query = response.page_cache
+        expires = time.time() + seconds if seconds else None
+        until = getattr(response, "page_cache_until", None)
+        if until is not None:
+            expires = min(expires or until.timestamp(), until.timestamp())
+        patch_vary_headers(response, ["Accept-Encoding"])
+        patch_cache_control(response, no_cache=True)
+        body = response.content
+        headers = tuple(
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() not in _SKIPPED_HEADERS
+        )
+        return _Page(
+            tokens=tuple((group, tokens[group]) for group in groups),
+            expires=expires,
+            headers=headers,
+            body=body,
+            gzipped=gzip.compress(body, compresslevel=9, mtime=0),
+            etag=hashlib.sha256(body).hexdigest()[:32],
+        )
+
+    @staticmethod
+    def _serve(request, page: _Page):
+        zipped = _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        etag = f'"{page.etag}-gzip"' if zipped else f'"{page.etag}"'
+        if request.META.get("HTTP_IF_NONE_MATCH") == etag:
+            response = HttpResponseNotModified()
+            for name, value in page.headers:
+                if name.lower() in ("vary", "cache-control"):
+                    response[name] = value
+        else:
+            response = HttpResponse(page.gzipped if zipped else page.body)
+            for name, value in page.headers:
+                response[name] = value
+            if zipped:
+                response["Content-Encoding"] = "gzip"
+            response["Content-Length"] = str(len(response.content))
+        response["ETag"] = etag
+        return response
