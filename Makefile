@@ -67,7 +67,7 @@ format: $(VENV)/.dev-installed
 # Needs GNU gettext. Chinese is the source language; only the English catalogue is translated.
 messages: $(VENV)/.dev-installed
 	$(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
-	$(MANAGE) compilemessages -l en --ignore=.venv
+	$(MANAGE) compilemessages -l en -l zh_Hans --ignore=.venv
 
 # Re-pin after changing pyproject.toml (needs uv: pip install uv).
 lock:

@@ -115,6 +115,13 @@ class AnnualReportAdmin(admin.ModelAdmin):
             report=form.instance, user=request.user, note=_("编辑") if change else _("新建")
         )
 
+    def delete_model(self, request, obj):
+        services.report_delete(report=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for report in queryset:
+            services.report_delete(report=report, actor=request.user)
+
     def has_publish_permission(self, request):
         return request.user.has_perm("reports.publish_annualreport")
 
@@ -250,16 +257,19 @@ class AnnualReportAdmin(admin.ModelAdmin):
                 changed = figures_take_live(
                     report=report, figure_ids=form.cleaned_data["figures"], actor=request.user
                 )
-                self.message_user(
-                    request,
-                    ngettext(
-                        "已采用 %d 个实时数值；检查无误后请重新发布。",
-                        "已采用 %d 个实时数值；检查无误后请重新发布。",
-                        changed,
+                if changed:
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "已采用 %d 个实时数值；检查无误后请重新发布。",
+                            "已采用 %d 个实时数值；检查无误后请重新发布。",
+                            changed,
+                        )
+                        % changed,
+                        messages.SUCCESS,
                     )
-                    % changed,
-                    messages.SUCCESS,
-                )
+                else:  # a second click: the values were taken already
+                    self.message_user(request, _("所选数字已经是实时数值，没有改动。"))
                 return redirect("admin:reports_annualreport_live", report.pk)
         context = {
             **self.admin_site.each_context(request),

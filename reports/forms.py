@@ -59,3 +59,5 @@ class TakeLiveForm(forms.Form):
             (r.figure.pk, r.figure.label) for r in readings if r.live is not None
         ]
         self.fields["figures"].error_messages["required"] = _("请至少勾选一个数字。")
+        # Never echo what was sent (it may be anything, of any length).
+        self.fields["figures"].error_messages["invalid_choice"] = _("所选数字不在本报告中。")

@@ -168,7 +168,9 @@ class KeyFigure(models.Model):
         verbose_name_plural = _("关键数字")
 
     def __str__(self):
-        return f"{self.label} {self.value}{self.unit}"
+        from reports.snapshot import decimal_text
+
+        return f"{self.label} {decimal_text(self.value)}{self.unit}"
 
     def clean(self):
         from reports.sources import check_link

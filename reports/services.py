@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.pagecache import page_cache_changed
 from reports.live import freeze
 from reports.models import (
     AnnualReport,
@@ -62,9 +63,25 @@ def report_revision_record(
 
 def report_can_publish(*, report: AnnualReport) -> Decision:
     if not report.title.strip():
-        return Decision.deny(_("报告没有标题，不能发布。"))
+        return Decision.deny(_("报告没有标题，不能发布。"), code="no_title")
     if not report.sections.exists():
-        return Decision.deny(_("报告还没有任何章节，不能发布。"))
+        return Decision.deny(_("报告还没有任何章节，不能发布。"), code="no_sections")
+    if not report.has_unpublished_changes:
+        # A second click of 发布 (or two editors at once): nothing new to freeze.
+        return Decision.deny(_("报告已经发布，此后没有新的修改。"), code="unchanged")
+    unfilled = [
+        figure.label for figure in report.figures.all() if figure.value == 0 and figure.qualifier
+    ]
+    if unfilled:
+        # "超0万人" is a figure nobody has typed yet (a next year's draft starts at 0).
+        return Decision.deny(
+            _(
+                "以下数字为 0 却带有“超”“余”等约数，多半还没有填写，"
+                "请填写或采用实时数值后再发布：%(labels)s"
+            )
+            % {"labels": "、".join(unfilled[:10]) + ("……" if len(unfilled) > 10 else "")},
+            code="unfilled",
+        )
     return Decision.allow()
 
 
@@ -89,6 +106,7 @@ def report_publish(
         report.published_at = timezone.now()
         report.save(update_fields=["published_snapshot", "status", "published_at", "updated_at"])
         report_revision_record(report=report, user=user, note=_("发布"))
+        page_cache_changed("reports")
     return Decision.allow()
 
 
@@ -101,6 +119,7 @@ def report_unpublish(*, report: AnnualReport, user: AbstractBaseUser | None) -> 
         report.published_snapshot = None
         report.save(update_fields=["status", "published_snapshot", "updated_at"])
         report_revision_record(report=report, user=user, note=_("取消发布"))
+        page_cache_changed("reports")
     return Decision.allow()
 
 
@@ -175,10 +194,18 @@ def report_import(
         report = report or AnnualReport(year=data["year"])
         _write_content(report=report, data=data)
         report_revision_record(report=report, user=None, note=_("导入"))
+        page_cache_changed("reports")
         if publish:
             report_publish(report=report, user=None, from_records=False)
     report.refresh_from_db()
     return report, True
+
+
+def report_delete(*, report: AnnualReport, actor: AbstractBaseUser) -> None:
+    """Delete a report with its content; a published one leaves the public pages at once."""
+    with transaction.atomic():
+        report.delete()
+        page_cache_changed("reports")
 
 
 def report_draft_next_year(*, report: AnnualReport, actor: AbstractBaseUser) -> AnnualReport:

@@ -29,6 +29,8 @@ class PlainDecimalField(forms.DecimalField):
         if value in self.empty_values:
             return None
         text = unicodedata.normalize("NFKC", str(value)).strip().replace("，", ",")
+        if text.startswith("-") and self.pattern.match(text[1:]):
+            raise forms.ValidationError(_("不能是负数。"), code="min_value")
         if not self.pattern.match(text):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
@@ -41,6 +43,14 @@ class PlainDecimalField(forms.DecimalField):
         for name in ("step", "min", "max"):
             attrs.pop(name, None)
         return attrs
+
+    def prepare_value(self, value):
+        """A figure kept with four places shows as written (40, 72.351), not 40.0000; money
+        keeps its two places (6800.00)."""
+        if isinstance(value, Decimal) and (self.decimal_places or 0) > 2:
+            text = format(value, "f")
+            return text.rstrip("0").rstrip(".") if "." in text else text
+        return super().prepare_value(value)
 
 
 class AmountField(PlainDecimalField):

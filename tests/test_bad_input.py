@@ -90,7 +90,7 @@ def fill(route, ids):
     for name, value in ids.items():
         if name == "by_prefix":
             continue
-        path = path.replace(f"<int:{name}>", str(value))
+        path = re.sub(rf"<\w+:{name}>", str(value), path)
     path = re.sub(r"<int:\w+>", "1", path)
     path = re.sub(r"<[^>]+>", "x", path)
     return "/" + path.replace("^", "").replace("$", "")

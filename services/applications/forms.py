@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from services.applications.engine import NOTE_MAX_LENGTH
-from services.applications.models import NOTICE_MAX_DAYS, ObjectionChannel
+from services.applications.models import NOTICE_MAX_DAYS, NOTICE_MIN_DAYS, ObjectionChannel
 from services.forms import AmountField
 
 
@@ -107,8 +107,8 @@ class NoticeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs
         self.fields["ends_at"].help_text = _(
-            "公示期最长 %(days)s 天，期满后公示自动从网站撤下。"
-        ) % {"days": NOTICE_MAX_DAYS}
+            "公示期 %(min)s 到 %(days)s 天，期满后公示自动从网站撤下。"
+        ) % {"min": NOTICE_MIN_DAYS, "days": NOTICE_MAX_DAYS}
 
 
 class NoticeWithdrawForm(forms.Form):

@@ -23,8 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.pagecache import page_cache_changed
 from services.applications.models import (
     NOTICE_MAX_DAYS,
+    NOTICE_MIN_DAYS,
     Application,
     NoticeEntry,
     NoticeObjection,
@@ -37,6 +39,7 @@ from services.decisions import Decision
 from services.members.models import Member, User
 from services.members.pii import mask_name
 from services.members.selectors import staff_may
+from services.members.validators import mask_number_runs
 
 PUBLISH_PERM = "applications.add_publicnotice"
 WITHDRAW_PERM = "applications.change_publicnotice"
@@ -60,10 +63,11 @@ def _text(value, *, field: str, limit: int, required: bool, errors: dict) -> str
 
 def employer_of(member: Member) -> str:
     """The employer as the notice shows it: the enterprise on record, else what the worker
-    typed (gig workers, employers not listed), else a dash."""
+    typed (gig workers, employers not listed; checked when typed, and any long run of digits
+    typed before that check hidden here), else a dash."""
     if member.employer_id:
         return member.employer.name
-    return (member.employer_name or "").strip() or "—"
+    return mask_number_runs((member.employer_name or "").strip()) or "—"
 
 
 def committed_applications(program: Program):
@@ -95,12 +99,19 @@ def notice_can_create(*, program: Program, actor: User) -> Decision:
 
 
 def period_problems(*, starts_at: datetime, ends_at: datetime, now: datetime) -> dict:
-    """What is wrong with a notice's period, by field: it ends after it starts, lasts at most
-    ``NOTICE_MAX_DAYS``, starts today or later and has not ended already."""
+    """What is wrong with a notice's period, by field: it ends after it starts, lasts at least
+    ``NOTICE_MIN_DAYS`` (time for anyone to object) and at most ``NOTICE_MAX_DAYS``, starts
+    today or later but within ``NOTICE_MAX_DAYS`` (the list is frozen when the notice is made),
+    and has not ended already."""
     problems = {}
     if ends_at <= starts_at:
         problems["ends_at"] = ValidationError(
             _("公示结束时间应晚于开始时间。"), code="period_order"
+        )
+    elif ends_at - starts_at < timedelta(days=NOTICE_MIN_DAYS):
+        problems["ends_at"] = ValidationError(
+            _("公示期至少 %(days)s 天，给大家提出异议的时间。") % {"days": NOTICE_MIN_DAYS},
+            code="period_too_short",
         )
     elif ends_at - starts_at > timedelta(days=NOTICE_MAX_DAYS):
         problems["ends_at"] = ValidationError(
@@ -111,6 +122,12 @@ def period_problems(*, starts_at: datetime, ends_at: datetime, now: datetime) ->
     if timezone.localdate(starts_at) < timezone.localdate(now):
         problems["starts_at"] = ValidationError(
             _("公示开始时间不能早于今天。"), code="starts_in_past"
+        )
+    elif starts_at - now > timedelta(days=NOTICE_MAX_DAYS):
+        problems["starts_at"] = ValidationError(
+            _("公示最迟在 %(days)s 天内开始：名单在发布时确定，开始太晚就不是最新的了。")
+            % {"days": NOTICE_MAX_DAYS},
+            code="starts_too_late",
         )
     return problems
 
@@ -182,6 +199,7 @@ def notice_create(
         )  # fmt: skip
         for order, application in enumerate(applications, start=1)
     )
+    page_cache_changed("notices")
     return notice
 
 
@@ -202,6 +220,7 @@ def notice_withdraw(*, notice: PublicNotice, reason: str, actor: User) -> Public
         raise ValidationError(_("公示期已经结束，公示已不在网站上。"), code="ended")
     locked.withdrawn_at, locked.withdrawn_by, locked.withdrawn_reason = now, actor, reason
     locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    page_cache_changed("notices")
     return locked
 
 

@@ -20,6 +20,7 @@ from services.members.models import (
     Street,
 )
 from services.members.validators import (
+    validate_employer_name,
     validate_id_number,
     validate_mobile,
     validate_real_name,
@@ -133,6 +134,9 @@ class RegistrationForm(NewPasswordMixin, forms.Form):
 
     def clean_id_number(self):
         return validate_id_number(self.cleaned_data["id_number"])
+
+    def clean_employer(self):
+        return validate_employer_name(self.cleaned_data["employer"])
 
     def save(self, *, mobile: str, registered_by=None, street=None):
         """Register the worker through the service; AlreadyRegistered if the number or the ID
@@ -315,6 +319,9 @@ class JoinRequestForm(forms.Form):
             grouped.setdefault(union.street.name, []).append((union.pk, union.name))
         field = self.fields["grassroots_union"]
         field.widget.choices = [("", field.empty_label), *grouped.items()]
+
+    def clean_employer_text(self):
+        return validate_employer_name(self.cleaned_data["employer_text"])
 
     def clean(self):
         data = super().clean()

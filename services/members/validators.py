@@ -181,3 +181,32 @@ def validate_bank_card(value: str) -> str:
     if not luhn.is_valid(number):
         raise ValidationError(_("银行卡号校验不通过，请核对每一位数字。"), code="card_checksum")
     return number
+
+
+# An employer's name may carry a street number or a branch number (某某快递12号网点), never a
+# run of digits as long as a phone, ID or card number: whatever is typed here can be published
+# (the 公示 of awards names each worker's employer).
+_NUMBER_RUN = re.compile(r"\d{5,}")
+_MARKUP = set("<>{}`\\")
+
+
+def validate_employer_name(value: str) -> str:
+    """An employer or platform typed by the worker, or raise with what is wrong."""
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", value or "")).strip()
+    if _NUMBER_RUN.search(text):
+        raise ValidationError(
+            _("单位名称中不能有电话、证件号码等一长串数字，请只填写单位或平台的名称。"),
+            code="employer_digits",
+        )
+    if bad := next((char for char in text if char in _MARKUP or not char.isprintable()), None):
+        raise ValidationError(
+            _("单位名称中不能有“%(char)s”。") % {"char": _visible(bad)}, code="employer_characters"
+        )
+    if text[:1] in "=+-@":
+        raise ValidationError(_("单位名称不能以 = + - @ 开头。"), code="employer_formula")
+    return text
+
+
+def mask_number_runs(text: str) -> str:
+    """Digits in runs of four or more hidden (for text typed before it was checked)."""
+    return re.sub(r"\d{4,}", lambda match: "*" * len(match.group()), text)

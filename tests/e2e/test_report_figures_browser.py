@@ -32,6 +32,7 @@ def last_year_published(transactional_db, staff_groups, report_2023_data, progra
     report.figures.filter(source="ledger.paid_amount", source_option="program:CMK").update(
         value=Decimal("1.5")
     )
+    report.figures.filter(value=0).update(qualifier="")  # the rest typed as exact zeros
     report.title = f"{report.year}年报告"
     report.save()
     assert report_publish(report=report, user=None)

@@ -91,8 +91,13 @@ def test_duplicate_year_is_refused_with_a_clear_message(editor_client, report_20
     assert AnnualReport.objects.count() == 1
 
 
-@pytest.mark.parametrize("typed", ["四十", "1e5", "-3"])
-def test_non_numeric_figure_is_refused_and_nothing_is_lost(editor_client, report_2023, typed):
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("四十", "数值必须是数字"), ("1e5", "数值必须是数字"), ("-3", "不能是负数")],
+)
+def test_non_numeric_figure_is_refused_and_nothing_is_lost(
+    editor_client, report_2023, typed, message
+):
     figures = list(report_2023.figures.select_related("section"))
     data = form_data(
         report_2023,
@@ -101,7 +106,7 @@ def test_non_numeric_figure_is_refused_and_nothing_is_lost(editor_client, report
     response = editor_client.post(change_url(report_2023), data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "数值必须是数字" in html
+    assert message in html
     # what the editor typed is still in the form
     assert "这次修改不应半途保存" in html and f'value="{typed}"' in html
     assert not ReportSection.objects.filter(heading="这次修改不应半途保存").exists()
@@ -181,6 +186,32 @@ def test_empty_report_cannot_be_published(editor_client, db):
     assert "报告还没有任何章节，不能发布" in response.content.decode()
     report.refresh_from_db()
     assert report.status == "draft"
+
+
+def test_publishing_again_without_a_change_does_nothing(editor_client, report_2023):
+    """A double click on 发布 (or two editors at once) freezes nothing twice."""
+    url = reverse("admin:reports_annualreport_publish", args=[report_2023.pk])
+    revisions = report_2023.revisions.count()
+    published_at = AnnualReport.objects.get(pk=report_2023.pk).published_at
+    response = editor_client.post(url, follow=True)
+    assert "此后没有新的修改" in response.content.decode()
+    assert report_2023.revisions.count() == revisions
+    assert AnnualReport.objects.get(pk=report_2023.pk).published_at == published_at
+
+
+def test_a_zero_with_a_qualifier_is_not_published(editor_client, report_2023):
+    """超0万人 is a figure nobody typed (next year's draft starts its figures at 0)."""
+    figure = report_2023.figures.exclude(qualifier="").first()
+    KeyFigure.objects.filter(pk=figure.pk).update(value=0)
+    response = editor_client.post(
+        reverse("admin:reports_annualreport_publish", args=[report_2023.pk]), follow=True
+    )
+    assert (
+        "多半还没有填写" in response.content.decode() and figure.label in response.content.decode()
+    )
+    assert AnnualReport.objects.get(pk=report_2023.pk).published_snapshot == (
+        report_2023.published_snapshot
+    )
 
 
 def test_revisions_can_be_viewed_and_restored(editor_client, report_2023):

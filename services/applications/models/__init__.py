@@ -13,6 +13,7 @@ from services.applications.models.ledger import (
 )
 from services.applications.models.notices import (
     NOTICE_MAX_DAYS,
+    NOTICE_MIN_DAYS,
     NoticeEntry,
     NoticeObjection,
     ObjectionChannel,
@@ -21,7 +22,8 @@ from services.applications.models.notices import (
 from services.applications.models.programs import Program, ReferenceCounter
 
 __all__ = [
-    "LIVE", "NOTICE_MAX_DAYS", "Application", "Attachment", "LedgerEntry", "LedgerEvent",
+    "LIVE", "NOTICE_MAX_DAYS", "NOTICE_MIN_DAYS", "Application", "Attachment", "LedgerEntry",
+    "LedgerEvent",
     "LedgerStatus", "NoticeEntry", "NoticeObjection", "Notification", "ObjectionChannel",
     "PaymentBatch", "PaymentLine", "Program", "PublicNotice", "ReferenceCounter", "StatusChange",
 ]  # fmt: skip

@@ -31,8 +31,10 @@ from services.applications.models.applications import Application
 from services.applications.models.programs import Program
 
 # Long enough for the usual 5 to 7 working days and a holiday between; short enough that a
-# forgotten notice does not keep names on the site for months.
+# forgotten notice does not keep names on the site for months. At least five days, the
+# shortest period the federation's rules give for objections.
 NOTICE_MAX_DAYS = 30
+NOTICE_MIN_DAYS = 5
 TEXT_MAX = 1000
 
 

@@ -216,3 +216,10 @@ def test_staff_accounts_have_no_me_pages(client, staff_groups):
     login_staff(client, street_staff("XS"))
     assert client.get("/me/").status_code == 404
     assert Member.objects.count() == 0
+
+
+def test_the_employer_typed_when_joining_is_a_name_not_a_number(client, gig_worker, union):
+    worker_client(client, gig_worker)
+    response = apply(client, union, employer_text="骑手 手机13912345678")
+    assert response.status_code == 200 and "一长串数字" in response.content.decode()
+    assert not JoinRequest.objects.exists()

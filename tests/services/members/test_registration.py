@@ -141,6 +141,28 @@ def test_unlisted_employer_needs_the_box(client, enterprise, register):
     assert member.is_gig_worker
 
 
+@pytest.mark.parametrize(
+    ("typed", "code_words"),
+    [
+        ("个体 电话13912345678", "一长串数字"),
+        ("个体 身份证330104199001011234", "一长串数字"),
+        ("平台<script>", "不能有“&lt;”"),
+        ("=HYPERLINK(1)", "不能以"),
+        ("平台\u200b", "不能有“U+200B”"),
+    ],
+)
+def test_an_employer_typed_by_hand_is_a_name_not_a_number(
+    client, enterprise, register, typed, code_words
+):
+    """What is typed as the employer can be published (the 公示 names each worker's
+    employer): a phone or ID number, markup or a formula is refused beside the field."""
+    response = register(employer=typed, employer_not_listed="on", employment_form="rider")
+    assert response.status_code == 200 and code_words in response.content.decode()
+    assert not Member.objects.exists()
+    ok = register(employer="某快递12号网点", employer_not_listed="on", employment_form="rider")
+    assert ok.status_code == 302
+
+
 def test_weak_and_mismatched_passwords(client, enterprise, register):
     html = register(password1="12345678", password2="12345678")
     assert "密码" in html.content.decode() and not Member.objects.exists()
