@@ -20,6 +20,11 @@ next request. A lost token (the cache restarted) counts as a change. A page that
 itself with time (places left, a notice's period) is kept at most ``seconds`` and at most
 until ``response.page_cache_until``.
 
+Pages with a form (log in, register) are the same for every anonymous reader but for the CSRF
+token, so ``@form_page()`` keeps them in the view, after the CSRF middleware: the page is drawn
+once with a placeholder where the token goes, and each reader gets a copy with their own token
+(``get_token``, so the CSRF cookie is set as usual). They stay private and uncached elsewhere.
+
 Who is answered from memory: a GET without a session or messages cookie and without a query
 string (or with one, for a view that accepts it: the course filters). What is kept: a 200
 response of an opted-in view that sets no cookie and is not private. Each process keeps at
@@ -40,6 +45,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 GROUPS = ("reports", "programs", "courses", "notices")
@@ -117,6 +123,69 @@ def keep_until(response, moments):
     if coming:
         response.page_cache_until = min(coming)
     return response
+
+
+_TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
+_PLACEHOLDER = b"\x00csrf\x00"
+_forms: OrderedDict[str, tuple[float | None, bytes, tuple]] = OrderedDict()
+_forms_lock = threading.Lock()
+
+
+def form_page(seconds: int | None = None):
+    """A page with a form, the same for every anonymous reader of the address but for the
+    CSRF token: drawn once per process (and again after ``seconds``), copied per reader."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _anonymous_plain_get(request):
+                return view(request, *args, **kwargs)
+            key = request.path
+            kept = _forms.get(key)
+            if kept is not None and (kept[0] is None or time.time() < kept[0]):
+                _expires, body, headers = kept
+                token = get_token(request).encode()
+                response = HttpResponse(body.replace(_PLACEHOLDER, token))
+                for name, value in headers:
+                    response[name] = value
+                return response
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not _cookies_besides_csrf(response)
+            ):
+                if hasattr(response, "render"):
+                    response.render()
+                body = _TOKEN_FIELD.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
+                headers = tuple(
+                    (name, value)
+                    for name, value in response.headers.items()
+                    if name.lower() not in _SKIPPED_HEADERS
+                )
+                expires = time.time() + seconds if seconds else None
+                with _forms_lock:
+                    _forms[key] = (expires, body, headers)
+                    while len(_forms) > MAX_PAGES:
+                        _forms.popitem(last=False)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _anonymous_plain_get(request) -> bool:
+    return (
+        request.method == "GET"
+        and not request.META.get("QUERY_STRING")
+        and not {settings.SESSION_COOKIE_NAME, "messages"}.intersection(request.COOKIES)
+        and not request.user.is_authenticated
+    )
+
+
+def _cookies_besides_csrf(response) -> bool:
+    return any(name != settings.CSRF_COOKIE_NAME for name in response.cookies)
 
 
 @dataclass(frozen=True)

@@ -132,3 +132,30 @@ def test_with_the_shared_cache_away_pages_are_drawn_not_kept(client, report_2023
     for _ in range(3):
         response, count = queries(client, "/reports/2023/")
         assert response.status_code == 200 and count >= 1
+
+
+def test_a_form_page_is_drawn_once_and_each_reader_gets_their_own_token(db):
+    """The login page is kept with a placeholder for the CSRF token: each reader gets a
+    token of their own, their cookie is set as usual, and the form still works."""
+    from tests.factories import TEST_PASSWORD
+
+    member = MemberFactory()
+    for _ in range(2):
+        Client().get("/accounts/login/")
+    readers = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    pages = []
+    for reader in readers:
+        response, count = queries(reader, "/accounts/login/")
+        assert count == 0 and "no-store" in response["Cache-Control"]
+        assert reader.cookies["csrftoken"].value
+        pages.append(response.content.decode())
+    tokens = [page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0] for page in pages]
+    assert tokens[0] != tokens[1] and "\x00" not in pages[0]
+    assert pages[0].replace(tokens[0], "") == pages[1].replace(tokens[1], "")
+    response = readers[0].post(
+        "/accounts/login/",
+        {"username": member.mobile, "password": TEST_PASSWORD, "csrfmiddlewaretoken": tokens[0]},
+    )
+    assert response.status_code == 302
+    # Signed in, the page is drawn for them (their own header), never the kept copy.
+    assert readers[0].get("/accounts/login/").status_code in (200, 302)

@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_ratelimit.core import is_ratelimited
 
+from config.pagecache import form_page
 from services.members import codes, services
 from services.members.forms import (
     BankCardChangeForm,
@@ -62,6 +63,7 @@ def _code_sent(request, mobile: str) -> None:
 @login_not_required
 @never_cache
 @sensitive_post_parameters(*SENSITIVE)
+@form_page()
 def register(request):
     """Step 1: the mobile number gets a code. Step 2: the code and the worker's details."""
     if request.user.is_authenticated:
@@ -113,6 +115,7 @@ def register(request):
 
 
 @method_decorator(sensitive_post_parameters(*SENSITIVE), name="dispatch")
+@method_decorator(form_page(), name="get")
 class PortalLoginView(LoginView):
     """The mobile number and password; after many failures for the number from anywhere, a
     texted code as well ("获取验证码" on the same page)."""
@@ -138,6 +141,7 @@ class PortalLoginView(LoginView):
 @login_not_required
 @never_cache
 @sensitive_post_parameters(*SENSITIVE)
+@form_page()
 def login_with_code(request):
     """Log in with a texted code instead of the password, as Chinese service apps do."""
     template = "registration/login_code.html"
@@ -179,6 +183,7 @@ def login_with_code(request):
 @login_not_required
 @never_cache
 @sensitive_post_parameters(*SENSITIVE)
+@form_page()
 def password_reset_request(request):
     template = "registration/password_reset_request.html"
     form = MobileForm(request.POST or None)
