@@ -26,6 +26,7 @@ from services.admin_base import (
     StepDecisionMixin,
     StreetScopedAdmin,
 )
+from services.applications.admin.exports import Column, ListExportMixin, choice_label
 from services.applications.admin.history import StatusChangeInline
 from services.members import codes, selectors, services
 from services.members.admin_search import PiiSearchMixin
@@ -33,6 +34,7 @@ from services.members.forms import CounterRegistrationForm, JoinDecisionForm, Mo
 from services.members.models import (
     ClosureRequest,
     ConsentRecord,
+    EmploymentForm,
     Enterprise,
     GrassrootsUnion,
     JoinRequest,
@@ -41,6 +43,7 @@ from services.members.models import (
     StaffProfile,
     Street,
     User,
+    VerificationStatus,
 )
 from services.members.net import client_ip
 from services.members.pii import mask_mobile
@@ -98,8 +101,20 @@ class GrassrootsUnionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
+class MemberAdmin(PiiSearchMixin, ListExportMixin, ReadOnlyMixin, StreetScopedAdmin):
     visible_to = staticmethod(selectors.members_visible_to)
+    export_columns = [
+        Column(gettext_lazy("姓名"), "real_name"),
+        Column(gettext_lazy("手机号"), "mobile", mask_mobile),
+        Column(gettext_lazy("身份证号"), "id_number_masked"),
+        Column(gettext_lazy("街道"), "street__name"),
+        Column(gettext_lazy("工作单位"), "employer__name"),
+        Column(gettext_lazy("工作单位（未列出）"), "employer_name"),
+        Column(gettext_lazy("就业形态"), "employment_form", choice_label(EmploymentForm)),
+        Column(gettext_lazy("会员状态"), "verification_status", choice_label(VerificationStatus)),
+        Column(gettext_lazy("会员号"), "membership_number"),
+        Column(gettext_lazy("注册时间"), "created_at"),
+    ]
     list_display = [
         "real_name", "masked_mobile", "masked_id_number", "street", "employer_display",
         "employment_form", "verification_status", "membership_number",

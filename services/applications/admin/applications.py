@@ -10,6 +10,7 @@ the workflow table allows the staff member's role from the current status.
 from django.contrib import admin, messages
 from django.contrib.admin import SimpleListFilter
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from services.admin_base import ReadOnlyMixin, StreetScopedAdmin
 from services.applications import engine, ledger, selectors
+from services.applications.admin.exports import Column, ListExportMixin
 from services.applications.admin.history import StatusChangeInline
 from services.applications.admin.notices import NoticeObjectionInline
 from services.applications.admin.payments import warn_waiting_for_card
@@ -41,8 +43,11 @@ class StatusFilter(SimpleListFilter):
 
     def lookups(self, request, model_admin):
         seen = {}
+        with_applications = Application.objects.filter(program=OuterRef("pk"))
         kinds = set(
-            Program.objects.filter(applications__isnull=False).values_list("kind", flat=True)
+            Program.objects.filter(Exists(with_applications))
+            .values_list("kind", flat=True)
+            .distinct()
         )
         for program_type in program_types():
             if program_type.kind not in kinds:
@@ -89,8 +94,33 @@ def proof_list(application, viewer):
     )
 
 
+def status_labels() -> dict:
+    """Every workflow's statuses by their labels (a status means the same in each)."""
+    seen = {}
+    for program_type in program_types():
+        for value, label in program_type.workflow.statuses.choices:
+            seen.setdefault(value, label)
+    return seen
+
+
+def status_label(value: str) -> str:
+    return str(status_labels().get(value, value))
+
+
 @admin.register(Application)
-class ApplicationAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
+class ApplicationAdmin(PiiSearchMixin, ListExportMixin, ReadOnlyMixin, StreetScopedAdmin):
+    export_columns = [
+        Column(gettext_lazy("申请编号"), "reference"),
+        Column(gettext_lazy("项目"), "program__name"),
+        Column(gettext_lazy("申请人"), "applicant__real_name"),
+        Column(gettext_lazy("身份证号"), "applicant__id_number_masked"),
+        Column(gettext_lazy("街道"), "street__name"),
+        Column(gettext_lazy("状态"), "status", status_label),
+        Column(gettext_lazy("按规则计算金额（元）"), "requested_amount"),
+        Column(gettext_lazy("批准金额（元）"), "approved_amount"),
+        Column(gettext_lazy("提交时间"), "submitted_at"),
+        Column(gettext_lazy("审批时间"), "decided_at"),
+    ]
     list_display = [
         "reference", "program", "applicant_name", "street", "status_display",
         "requested_yuan", "approved_yuan", "submitted_at",
@@ -98,6 +128,7 @@ class ApplicationAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
     list_filter = [StatusFilter, "program", "street", ("submitted_at", admin.DateFieldListFilter)]
     search_fields = ["=reference", "applicant__real_name", "applicant__id_number_masked"]
     pii_search_path = "applicant__"
+    reference_search_path = "reference"
     fields = [
         "reference", "program", "applicant_name", "applicant_id_number", "membership",
         "street", "status_display", "declared", "requested_yuan", "amount_reason",

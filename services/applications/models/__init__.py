@@ -3,6 +3,7 @@
 
 from services.applications.models.applications import Application, Attachment
 from services.applications.models.audit import Notification, StatusChange
+from services.applications.models.exports import ExportJob, ExportStatus
 from services.applications.models.ledger import (
     LIVE,
     LedgerEntry,
@@ -23,7 +24,7 @@ from services.applications.models.programs import Program, ReferenceCounter
 
 __all__ = [
     "LIVE", "NOTICE_MAX_DAYS", "NOTICE_MIN_DAYS", "Application", "Attachment", "LedgerEntry",
-    "LedgerEvent",
+    "LedgerEvent", "ExportJob", "ExportStatus",
     "LedgerStatus", "NoticeEntry", "NoticeObjection", "Notification", "ObjectionChannel",
     "PaymentBatch", "PaymentLine", "Program", "PublicNotice", "ReferenceCounter", "StatusChange",
 ]  # fmt: skip
