@@ -251,7 +251,7 @@ class HouseholdVisitAdmin(ReadOnlyMixin, StreetScopedAdmin):
 
     visible_to = staticmethod(
         lambda user: staff_scope(user).filter(
-            HouseholdVisit.objects.select_related("file", "campaign__program", "street")
+            HouseholdVisit.objects.select_related("file__member", "campaign__program", "street")
         )
     )
 

@@ -14,14 +14,26 @@ handled here, before the changelist sees it:
 
 ``pii_search_path`` is the way from the admin's model to the ``Member`` ("" for members,
 "applicant__" for applications, "member__" for join requests).
+
+Every other search is read by its shape and looked up through one index, so that a search in
+200,000 members takes milliseconds (the admin's default ORs a LIKE '%…%' over every search
+field, which no index serves):
+
+- a masked ID number (330***********123X, or with any number of stars) → the masked column;
+- a masked mobile (138****5678) → the mobile's first three and last four digits;
+- a membership number (QT2026000123) → that number;
+- a reference (QT-CMK-2026-000123), where the list has one (``reference_search_path``);
+- anything else → names that start with it (王建国 finds 王建国 and 王建国华).
 """
 
 import re
 import secrets
+import unicodedata
 
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from services.members.models import PiiRevealLog
 from services.members.pii import blind_index
@@ -33,6 +45,9 @@ FULL_MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 # which would narrow the candidates as well as the whole of it.
 LONG_DIGITS = re.compile(r"\d{8,}")
 MASKED_MOBILE = re.compile(r"^(1\d{2})\*{4}(\d{4})$")
+MASKED_ID = re.compile(r"^(\d{3})\*+(\d{3}[\dX])$")
+MEMBERSHIP_NUMBER = re.compile(r"^QT\d{10}$")
+REFERENCE = re.compile(r"^QT-[A-Z0-9-]+-\d{4}-\d{6}$")
 SESSION_KEY = "pii_search"
 
 
@@ -51,6 +66,11 @@ def classify(term: str) -> tuple[str, str] | None:
 
 class PiiSearchMixin:
     pii_search_path = ""
+    reference_search_path = None
+    search_help_text = gettext_lazy(
+        "按姓名（开头几个字）、遮蔽后的身份证号（330***********123X）或手机号（138****5678）、"
+        "会员号或申请编号查找。"
+    )
 
     def changelist_view(self, request, extra_context=None):
         found = classify(request.GET.get("q", ""))
@@ -95,15 +115,28 @@ class PiiSearchMixin:
             field, value = found
             lookup = "id_number_index" if field == "id_number" else "mobile"
             queryset = queryset.filter(**{f"{self.pii_search_path}{lookup}": value})
-        masked = MASKED_MOBILE.match(normalise(search_term))
+        term = normalise(search_term)
+        if not term:
+            return queryset, False
+        person = self.pii_search_path
+        masked = MASKED_MOBILE.match(term)
         if masked:
             # 138****5678 finds what the mask shows, and nothing more.
-            path = f"{self.pii_search_path}mobile"
+            path = f"{person}mobile"
             matches = queryset.filter(
                 **{f"{path}__startswith": masked[1], f"{path}__endswith": masked[2]}
             )
             return matches, False
-        return super().get_search_results(request, queryset, search_term)
+        masked = MASKED_ID.match(term.upper())
+        if masked:
+            shown = f"{masked[1]}{'*' * 11}{masked[2]}"
+            return queryset.filter(**{f"{person}id_number_masked": shown}), False
+        if MEMBERSHIP_NUMBER.match(term.upper()):
+            return queryset.filter(**{f"{person}membership_number": term.upper()}), False
+        if self.reference_search_path and REFERENCE.match(term.upper()):
+            return queryset.filter(**{self.reference_search_path: term.upper()}), False
+        name = unicodedata.normalize("NFKC", search_term).strip()
+        return queryset.filter(**{f"{person}real_name__startswith": name}), False
 
     def _log_search(self, request, field, value):
         from services.members.net import client_ip

@@ -135,11 +135,13 @@ class CoverageAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
 
 
 @admin.register(ClaimDetails)
-class ClaimDetailsAdmin(ReadOnlyMixin, StreetScopedAdmin):
+class ClaimDetailsAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
     """A claim's medical page: the diagnosis and the amounts, with the correction."""
 
     list_display = ["application", "kind", "hospital", "eligible", "status"]
-    search_fields = ["application__reference", "hospital"]
+    search_fields = ["application__reference"]
+    pii_search_path = "application__applicant__"
+    reference_search_path = "application__reference"
     fields = [
         "application_link", "plan", "kind", "hospital", "hospital_level", "admitted_on",
         "discharged_on", "illness", "diagnosis", "total_cost", "insurance_paid",

@@ -54,6 +54,8 @@ def coverages_visible_to(user):
 
 def claims_visible_to(user):
     return staff_scope(user).filter(
-        ClaimDetails.objects.select_related("application__applicant", "plan__program"),
+        ClaimDetails.objects.select_related(
+            "application__applicant", "application__program", "plan__program"
+        ),
         "application__street",
     )

@@ -10,9 +10,9 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from services.applications.ledger import budget_used
 from services.applications.models import Program
 from services.applications.registry import program_type
+from services.applications.selectors import with_usage
 from services.applications.services import program_delete, program_save
 from services.forms import AmountField
 from services.money import yuan
@@ -77,7 +77,10 @@ class ProgramAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("已核定金额（元）"))
     def budget_used(self, obj):
-        return yuan(budget_used(obj))
+        return yuan(obj.money_used)
+
+    def get_queryset(self, request):
+        return with_usage(super().get_queryset(request))
 
     def save_model(self, request, obj, form, change):
         program_save(program=obj, actor=request.user)

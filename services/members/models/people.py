@@ -74,7 +74,8 @@ class Member(models.Model):
         related_name="member",
         verbose_name=_("账号"),
     )
-    real_name = models.CharField(_("姓名"), max_length=50)
+    # Indexed for the admin's search by the first characters of a name.
+    real_name = models.CharField(_("姓名"), max_length=50, db_index=True)
     id_number = EncryptedCharField(_("身份证号"))
     id_number_index = models.CharField(max_length=64, unique=True, editable=False)
     # The masked form staff see and search by (330***********123X); no more than any page shows.
