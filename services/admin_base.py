@@ -37,10 +37,6 @@ class ReadOnlyMixin:
         return self.fields or super().get_readonly_fields(request, obj)
 
 
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    pass
-
-
 class ReadOnlyTabularInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
 
@@ -69,6 +65,19 @@ class LargeListPaginator(Paginator):
                 return estimate
         return super().count
 
+    def page(self, number):
+        """A page far into the list: its ids first, through the ordering's index alone, then
+        those rows with their joins; an OFFSET over the joined rows reads every skipped row's
+        member, program and street too (page 200: 130 ms → a few)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        queryset = self.object_list
+        if bottom < self.per_page * 4 or not hasattr(queryset, "values_list"):
+            return super().page(number)
+        ids = list(queryset.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
 
 class LargeListAdmin(admin.ModelAdmin):
     """A staff list that may hold hundreds of thousands of rows: no second count of the whole
@@ -78,6 +87,10 @@ class LargeListAdmin(admin.ModelAdmin):
     paginator = LargeListPaginator
     show_full_result_count = False
     list_per_page = 50
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, LargeListAdmin):
+    pass
 
 
 class StreetScopedAdmin(LargeListAdmin):

@@ -48,6 +48,7 @@ class FactsMixin:
 @admin.register(HelpRequest)
 class HelpRequestAdmin(FactsMixin, StepDecisionMixin, ReadOnlyMixin, StreetScopedAdmin):
     list_display = ["__str__", "street", "status", "created_at"]
+    sortable_by = ["created_at"]  # the orderings with an index
     list_filter = ["status", ("street", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["member__real_name"]
     fields = ["member_name", "street", "status", *FACT_FIELDS, "filed_by_staff", "visited_on",

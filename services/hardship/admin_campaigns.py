@@ -196,7 +196,7 @@ class CampaignTargetAdmin(StreetScopedAdmin):
     one (district approvers) or adding a street's files from the campaign page."""
 
     list_display = ["file", "campaign", "street"]
-    list_filter = ["campaign", ("street", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["campaign", "street"]
     fields = ["file", "campaign", "street"]
     readonly_fields = fields
     view_on_site = False
@@ -216,7 +216,8 @@ class CampaignTargetAdmin(StreetScopedAdmin):
 @admin.register(HouseholdVisit)
 class HouseholdVisitAdmin(ReadOnlyMixin, StreetScopedAdmin):
     list_display = ["file", "campaign", "visited_on", "cash", "repeat", "street"]
-    list_filter = ["campaign", "repeat", ("street", admin.RelatedOnlyFieldListFilter)]
+    sortable_by = ["visited_on"]  # the orderings with an index
+    list_filter = ["campaign", "repeat", "street"]
     fields = ["file", "campaign", "street", "visited_on", "visitors", "cash", "goods",
               "goods_value", "notes", "photo_link", "repeat", "recorded_by",
               "created_at"]  # fmt: skip
@@ -260,7 +261,8 @@ class HouseholdVisitAdmin(ReadOnlyMixin, StreetScopedAdmin):
 class EnterpriseVisitAdmin(ReadOnlyMixin, StreetScopedAdmin):
     list_display = ["enterprise", "campaign", "visited_on", "workers_reached", "cash_total",
                     "street"]  # fmt: skip
-    list_filter = ["campaign", ("street", admin.RelatedOnlyFieldListFilter)]
+    sortable_by = ["visited_on"]  # the orderings with an index
+    list_filter = ["campaign", "street"]
     fields = ["enterprise", "campaign", "street", "visited_on", "workers_reached", "cash_total",
               "goods_value", "notes", "recorded_by", "created_at"]  # fmt: skip
     visible_to = staticmethod(

@@ -93,6 +93,11 @@ class HelpRequest(HouseholdFacts):
 
     class Meta:
         ordering = ["-created_at"]
+        # The lists staff open, filter and page through at district scale.
+        indexes = [
+            models.Index(fields=["-created_at"], name="helpreques_new"),
+            models.Index(fields=["status", "-created_at"], name="helpreques_status_new"),
+        ]
         verbose_name = _("帮扶申请")
         verbose_name_plural = _("帮扶申请")
         constraints = [
@@ -281,6 +286,11 @@ class HouseholdVisit(models.Model):
 
     class Meta:
         ordering = ["-visited_on", "-id"]
+        # The lists staff open, filter and page through at district scale.
+        indexes = [
+            models.Index(fields=["-visited_on", "-id"], name="householdv_visit_id"),
+            models.Index(fields=["campaign", "-visited_on"], name="householdv_camp_visit"),
+        ]
         verbose_name = _("入户走访")
         verbose_name_plural = _("入户走访")
 
@@ -321,7 +331,10 @@ class EnterpriseVisit(models.Model):
         ordering = ["-visited_on", "-id"]
         verbose_name = _("企业慰问")
         verbose_name_plural = _("企业慰问")
-        indexes = [models.Index(fields=["campaign", "street"], name="enterprise_visit_campaign")]
+        indexes = [
+            models.Index(fields=["campaign", "street"], name="enterprise_visit_campaign"),
+            models.Index(fields=["-visited_on", "-id"], name="enterprisev_visit_id"),
+        ]
 
     def __str__(self):
         return f"{self.enterprise} {self.visited_on:%Y-%m-%d}"

@@ -120,6 +120,7 @@ class MemberAdmin(PiiSearchMixin, ListExportMixin, ReadOnlyMixin, StreetScopedAd
         "employment_form", "verification_status", "membership_number",
     ]  # fmt: skip
     list_filter = ["verification_status", "employment_form", "street"]
+    sortable_by = ["real_name", "membership_number"]  # the orderings with an index
     search_fields = ["real_name", "=membership_number", "id_number_masked"]
     fields = [
         "real_name", "masked_id_number", "birth_date", "sex", "masked_mobile", "street",
@@ -131,7 +132,7 @@ class MemberAdmin(PiiSearchMixin, ListExportMixin, ReadOnlyMixin, StreetScopedAd
 
     @admin.display(description=gettext_lazy("身份证号"))
     def masked_id_number(self, obj):
-        return obj.masked_id_number
+        return obj.id_number_masked or obj.masked_id_number  # stored masked: no decryption
 
     @admin.display(description=gettext_lazy("手机号"))
     def masked_mobile(self, obj):
@@ -254,6 +255,7 @@ class JoinRequestAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
         "member", "street", "grassroots_union", "employment_form", "status", "submitted_at"
     ]  # fmt: skip
     list_filter = ["status", "street", "employment_form"]
+    sortable_by = ["submitted_at"]  # the orderings with an index
     search_fields = ["member__real_name", "member__id_number_masked"]
     pii_search_path = "member__"
     fields = [
@@ -333,12 +335,14 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
         "withdrawn_at",
     ]
     list_select_related = ["user", "recorded_by"]
+    sortable_by = ["granted_at"]
 
 
 @admin.register(PiiRevealLog)
 class PiiRevealLogAdmin(ReadOnlyAdmin):
     list_display = ["at", "staff", "member", "field", "subject", "ip_address"]
     list_select_related = ["staff", "member"]
+    sortable_by = ["at"]
 
 
 # Skill certificates have their own module; importing it registers them.

@@ -25,6 +25,7 @@ class SkillCertificateAdmin(StepDecisionMixin, PiiSearchMixin, ReadOnlyMixin, St
         "member_name", "occupation", "level", "certificate_number", "street", "status",
         "uploaded_at",
     ]  # fmt: skip
+    sortable_by = ["certificate_number", "uploaded_at"]  # the orderings with an index
     list_filter = ["status", "level", "street"]
     search_fields = ["member__real_name", "member__id_number_masked", "certificate_number"]
     pii_search_path = "member__"

@@ -128,6 +128,7 @@ class RosterImportAdmin(ReadOnlyMixin, StreetScopedAdmin):
 class CoverageAdmin(PiiSearchMixin, ReadOnlyMixin, StreetScopedAdmin):
     list_display = ["member", "plan", "enterprise", "starts_on", "created_at"]
     list_filter = ["plan"]
+    sortable_by = ["created_at"]  # the orderings with an index
     search_fields = ["member__real_name", "member__id_number_masked", "enterprise__name"]
     pii_search_path = "member__"
     fields = list_display

@@ -139,6 +139,11 @@ class Coverage(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The lists staff open, filter and page through at district scale.
+        indexes = [
+            models.Index(fields=["-created_at"], name="coverage_new"),
+            models.Index(fields=["plan", "-created_at"], name="coverage_plan_new"),
+        ]
         verbose_name = _("参保记录")
         verbose_name_plural = _("参保记录")
         constraints = [

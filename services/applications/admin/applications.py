@@ -129,6 +129,7 @@ class ApplicationAdmin(PiiSearchMixin, ListExportMixin, ReadOnlyMixin, StreetSco
     search_fields = ["=reference", "applicant__real_name", "applicant__id_number_masked"]
     pii_search_path = "applicant__"
     reference_search_path = "reference"
+    sortable_by = ["reference", "submitted_at"]  # the orderings with an index
     fields = [
         "reference", "program", "applicant_name", "applicant_id_number", "membership",
         "street", "status_display", "declared", "requested_yuan", "amount_reason",

@@ -284,6 +284,7 @@ class LedgerEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "purpose", "member_name", "program", "year", "amount_yuan", "status", "created_at",
     ]  # fmt: skip
     list_filter = ["status", "year", "program"]
+    sortable_by = ["created_at"]  # the orderings with an index
     search_fields = ["purpose", "member__real_name"]
     list_select_related = ["member", "program"]
     fields = [

@@ -60,6 +60,14 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The lists staff open, filter and page through at district scale.
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="applicatio_new_id"),
+            models.Index(fields=["status", "-created_at"], name="applicatio_status_new"),
+            models.Index(fields=["street", "-created_at"], name="applicatio_street_new"),
+            models.Index(fields=["program", "-created_at"], name="applicatio_prog_new"),
+            models.Index(fields=["-submitted_at"], name="applicatio_sub"),
+        ]
         verbose_name = _("申请")
         verbose_name_plural = _("申请")
         permissions = [

@@ -81,6 +81,10 @@ class LedgerEntry(models.Model):
         indexes = [
             models.Index(fields=["member", "year"], name="ledger_member_year"),
             models.Index(fields=["program", "status"], name="ledger_program_status"),
+            # The list staff open, filter and page through at district scale.
+            models.Index(fields=["-created_at", "-id"], name="ledgerentr_new_id"),
+            models.Index(fields=["status", "-created_at"], name="ledgerentr_status_new"),
+            models.Index(fields=["program", "-created_at"], name="ledgerentr_prog_new"),
         ]
 
     def __str__(self):

@@ -64,6 +64,12 @@ class JoinRequest(models.Model):
 
     class Meta:
         ordering = ["-submitted_at"]
+        # The lists staff open, filter and page through at district scale.
+        indexes = [
+            models.Index(fields=["-submitted_at"], name="joinreques_sub"),
+            models.Index(fields=["status", "-submitted_at"], name="joinreques_status_sub"),
+            models.Index(fields=["street", "-submitted_at"], name="joinreques_street_sub"),
+        ]
         verbose_name = _("入会申请")
         verbose_name_plural = _("入会申请")
         constraints = [

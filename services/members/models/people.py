@@ -147,6 +147,12 @@ class Member(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The lists staff open, filter and page through at district scale.
+        indexes = [
+            models.Index(fields=["verification_status", "-created_at"], name="member_verif_new"),
+            models.Index(fields=["street", "-created_at"], name="member_street_new"),
+            models.Index(fields=["employment_form", "-created_at"], name="member_form_new"),
+        ]
         verbose_name = _("职工")
         verbose_name_plural = _("职工")
         permissions = [("reveal_member_pii", _("可以查看完整的身份证号（每次查看都会记录）"))]
@@ -225,6 +231,10 @@ class ConsentRecord(models.Model):
 
     class Meta:
         ordering = ["-granted_at"]
+        # The lists staff open, filter and page through at district scale.
+        indexes = [
+            models.Index(fields=["-granted_at"], name="consentrec_granted"),
+        ]
         verbose_name = _("同意记录")
         verbose_name_plural = _("同意记录")
 
@@ -262,6 +272,10 @@ class PiiRevealLog(models.Model):
 
     class Meta:
         ordering = ["-at"]
+        # The lists staff open, filter and page through at district scale.
+        indexes = [
+            models.Index(fields=["-at"], name="piireveall_at"),
+        ]
         verbose_name = _("敏感信息查看记录")
         verbose_name_plural = _("敏感信息查看记录")
 

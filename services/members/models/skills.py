@@ -82,6 +82,11 @@ class SkillCertificate(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at"]
+        # The lists staff open, filter and page through at district scale.
+        indexes = [
+            models.Index(fields=["-uploaded_at"], name="skillcerti_upl"),
+            models.Index(fields=["status", "-uploaded_at"], name="skillcerti_status_upl"),
+        ]
         verbose_name = _("职业技能等级证书")
         verbose_name_plural = _("职业技能等级证书")
         constraints = [
