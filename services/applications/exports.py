@@ -12,7 +12,6 @@ neutralised so a name starting with = + - @ is never run as a formula.
 
 import io
 
-import xlsxwriter
 from django.utils import timezone
 
 from services.applications.ledger import entry_remarks
@@ -29,6 +28,8 @@ WIDTHS = [6, 30, 9, 9, 21, 23, 12, 9, 16, 24]
 
 
 def payment_batch_xlsx(*, batch: PaymentBatch, actor, reveal: bool, ip_address=None) -> bytes:
+    import xlsxwriter  # loaded when a file is made, not by every process
+
     if reveal and not actor.has_perm("applications.reveal_bank_card"):
         raise PermissionError("no permission to export full bank card numbers")
     lines = list(

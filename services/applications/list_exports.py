@@ -30,7 +30,6 @@ from django.core.files import File
 from django.db import transaction
 from django.http import QueryDict
 from django.tasks import task
-from django.test import RequestFactory
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -146,6 +145,7 @@ def run_list_export(job_id: int) -> None:
 
 def list_export_run(*, job_id: int) -> ExportJob:
     """Write the job's file: the author's list, rebuilt from the query they exported from."""
+    from django.test import RequestFactory  # the author's list, rebuilt as a request
     from rustpy_xlsxwriter import FastExcel
 
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)

@@ -11,7 +11,6 @@ starting with = + - @ is never run as a formula.
 
 import io
 
-import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -74,6 +73,8 @@ class _Sheet:
 
 
 def statistics_xlsx(stats: Statistics) -> bytes:
+    import xlsxwriter  # loaded when a file is made, not by every process
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "constant_memory": True, "strings_to_formulas": False}

@@ -34,14 +34,16 @@ import time
 import unicodedata
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 ALLOWED = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
@@ -180,6 +182,9 @@ class _TooComplex(Exception):
 
 
 def check_pdf(data: bytes) -> None:
+    from pypdf import PdfReader  # pypdf loads only when a PDF comes in
+    from pypdf.generic import DictionaryObject
+
     broken = ValidationError(_("PDF 文件已损坏，无法打开。"), code="pdf_broken")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -216,7 +221,7 @@ def check_pdf(data: bytes) -> None:
         )
 
 
-def pdf_active_content(reader: PdfReader, deadline: float | None = None) -> str | None:
+def pdf_active_content(reader: "PdfReader", deadline: float | None = None) -> str | None:
     """ "script" or "attachment" if any object of the file carries active content, else None.
 
     Walks every object listed in the cross-reference table (and in object streams) and the
@@ -226,6 +231,13 @@ def pdf_active_content(reader: PdfReader, deadline: float | None = None) -> str 
     of dangling references would turn into minutes of work. Such objects can only be plain
     text in the file, which ``pdf_raw_active_content`` reads. Raises _TooComplex for a file
     with more than PDF_MAX_OBJECTS objects or one that takes longer than the deadline."""
+    from pypdf.generic import (  # pypdf loads only when a PDF comes in
+        ArrayObject,
+        DictionaryObject,
+        IndirectObject,
+        NameObject,
+    )
+
     listed = [
         IndirectObject(idnum, generation, reader)
         for generation, numbers in reader.xref.items()
@@ -257,10 +269,14 @@ def pdf_active_content(reader: PdfReader, deadline: float | None = None) -> str 
 
 
 def _is_reference(value) -> bool:
+    from pypdf.generic import IndirectObject  # pypdf loads only when a PDF comes in
+
     return isinstance(value, IndirectObject)
 
 
 def _resolve(dictionary, key):
+    from pypdf.generic import IndirectObject  # pypdf loads only when a PDF comes in
+
     value = dict.get(dictionary, key)
     return value.get_object() if isinstance(value, IndirectObject) else value
 
@@ -276,6 +292,12 @@ def _active_name(name) -> str | None:
 def _goes_to_a_page(action) -> bool:
     """An /OpenAction that only opens the document at a page: a destination (an array, or a
     named destination) or a plain /GoTo action with nothing chained after it."""
+    from pypdf.generic import (  # pypdf loads only when a PDF comes in
+        ArrayObject,
+        DictionaryObject,
+        IndirectObject,
+    )
+
     action = action.get_object() if isinstance(action, IndirectObject) else action
     if isinstance(action, ArrayObject | str | bytes):  # names and strings: named destinations
         return True

@@ -3,8 +3,6 @@ sheet. Mobile numbers are masked; every text cell is neutralised against formula
 
 import io
 
-import xlsxwriter
-
 from services.courses.models import EnrollmentStatus
 from services.spreadsheets import neutralise_cell
 
@@ -27,6 +25,8 @@ def roster_rows(course):
 
 
 def roster_xlsx(course) -> bytes:
+    import xlsxwriter  # loaded when a file is made, not by every process
+
     sessions, rows = roster_rows(course)
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})

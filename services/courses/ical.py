@@ -6,12 +6,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
 
 from services.courses.models import EnrollmentStatus, Session
 
 
 def member_calendar(member) -> bytes:
+    from icalendar import Calendar, Event  # loaded when a file is made, not by every process
+
     zone = ZoneInfo(settings.TIME_ZONE)
     calendar = Calendar()
     calendar.add("prodid", "-//Qiantang Federation of Trade Unions//courses//ZH")

@@ -3,13 +3,14 @@ when, by whom, cash and goods; repeated visits marked. No income, causes or illn
 
 import io
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 
 from services.members.selectors import staff_scope
 
 
 def visits_xlsx(campaign, user) -> bytes:
+    import xlsxwriter  # loaded when a file is made, not by every process
+
     visits = staff_scope(user).filter(
         campaign.household_visits.select_related("file__member", "street").order_by(
             "street", "visited_on", "id"

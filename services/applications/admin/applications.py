@@ -7,6 +7,8 @@ the program's budget and the worker's use of the per-person cap; it offers exact
 the workflow table allows the staff member's role from the current status.
 """
 
+import functools
+
 from django.contrib import admin, messages
 from django.contrib.admin import SimpleListFilter
 from django.core.exceptions import ValidationError
@@ -16,8 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from services.admin_base import ReadOnlyMixin, StreetScopedAdmin
 from services.applications import engine, ledger, selectors
@@ -103,8 +105,14 @@ def status_labels() -> dict:
     return seen
 
 
+@functools.cache
+def _status_label_texts(language: str) -> dict:
+    return {value: str(label) for value, label in status_labels().items()}
+
+
 def status_label(value: str) -> str:
-    return str(status_labels().get(value, value))
+    """For exports: read per row, so the labels are worked out once per language."""
+    return _status_label_texts(get_language()).get(value, value)
 
 
 @admin.register(Application)
