@@ -74,11 +74,11 @@ lock:
 	uv pip compile pyproject.toml --python-version 3.13 --generate-hashes -o requirements.lock
 	uv pip compile pyproject.toml --extra dev --python-version 3.13 --generate-hashes -o requirements-dev.lock
 
+# Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Debian's wrk; the first run seeds the
+# district-scale database (manage.py seed_scale, about 5 minutes). Writes the README's tables.
 bench: $(VENV)/.dev-installed
-	$(PY) bench/report_page.py
-	$(PY) bench/roster_import.py
-	$(PY) bench/campaign_page.py
-	$(PY) bench/dashboard.py
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" -eq 0 ]; then apt-get install -y -qq wrk >/dev/null; else sudo apt-get install -y -qq wrk >/dev/null; fi; }
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules var/static

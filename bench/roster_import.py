@@ -15,6 +15,7 @@ run, and exits 1 when a budget is passed.
 """
 
 import io
+import json
 import os
 import resource
 import sys
@@ -119,6 +120,8 @@ def main():
         print(f"save   {save:6.2f} s  (×{save / read:.2f} of read; reads and checks again)")
         print(f"check + save {total:.2f} s (budget {SECONDS:.0f} s)")
         print(f"peak memory {peak_mb():.0f} MB (budget {MEGABYTES} MB)")
+        # The last line, for bench/exports.py.
+        print(json.dumps({"rows": ROWS, "seconds": total, "peak_mb": peak_mb()}))
         if total > SECONDS or peak_mb() > MEGABYTES:
             sys.exit(1)
     finally:

@@ -176,7 +176,7 @@ if PRODUCTION and (
 # Authentication
 # ---------------------------------------------------------------------------------------------
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "services.members.hashers.PortalArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTHENTICATION_BACKENDS = [

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -79,9 +81,32 @@ def program_availability(*, program: Program, now=None) -> Decision:
 
 
 def open_programs():
+    """The programs workers apply to, each with its money used and places taken as they
+    were at most ``PORTAL_LIVE_PAGE_SECONDS`` ago: every signed-in worker who opens the
+    services pages would otherwise sum a program's ledger and count its applications (tens of
+    thousands of rows at district scale). Applying checks both again, live, under locks."""
     from services.applications.registry import public_kinds
 
-    return with_usage(Program.objects.filter(kind__in=public_kinds()).order_by("closes_at"))
+    programs = list(Program.objects.filter(kind__in=public_kinds()).order_by("closes_at"))
+    usage = program_usage([program.pk for program in programs])
+    for program in programs:
+        program.money_used, program.places_used = usage[program.pk]
+    return programs
+
+
+USAGE_KEY = "programs:usage"
+
+
+def program_usage(ids: list[int]) -> dict[int, tuple[Decimal, int]]:
+    """Money used and places taken per program, from the shared cache while it is fresh."""
+    usage = cache.get(USAGE_KEY) or {}
+    if not set(ids) <= usage.keys():
+        counted = with_usage(Program.objects.filter(pk__in=ids)).values_list(
+            "pk", "money_used", "places_used"
+        )
+        usage = {pk: (money, places) for pk, money, places in counted}
+        cache.set(USAGE_KEY, usage, settings.PORTAL_LIVE_PAGE_SECONDS)
+    return usage
 
 
 def applications_visible_to(user):

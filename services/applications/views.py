@@ -50,7 +50,9 @@ def program_list(request):
 @require_safe
 @live_page("programs")
 def program_detail(request, pk: int):
-    program = get_object_or_404(selectors.open_programs(), pk=pk)
+    program = next((p for p in selectors.open_programs() if p.pk == pk), None)
+    if program is None:
+        raise Http404
     response = render(
         request,
         "applications/program_detail.html",

@@ -159,3 +159,24 @@ def test_a_form_page_is_drawn_once_and_each_reader_gets_their_own_token(db):
     assert response.status_code == 302
     # Signed in, the page is drawn for them (their own header), never the kept copy.
     assert readers[0].get("/accounts/login/").status_code in (200, 302)
+
+
+def test_with_make_runs_file_cache_a_publish_reaches_every_worker(report_2023, tmp_path):
+    """`make run` shares a file cache between its gunicorn workers; a worker reads a
+    generation again only when its file changed."""
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    with override_settings(CACHES=caches):
+        first, second = Client(), Client()
+        for worker in (first, second):
+            warm(worker, "/reports/2023/")
+            assert queries(worker, "/reports/2023/")[1] == 0
+        report_2023.title = "又一个新标题"
+        report_2023.save()
+        report_publish(report=report_2023, user=None)
+        for worker in (first, second):
+            assert "又一个新标题" in worker.get("/reports/2023/").content.decode()

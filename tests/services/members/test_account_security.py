@@ -203,3 +203,30 @@ def test_closing_an_account_forgets_the_person_and_keeps_the_payments(
     assert any("账号已注销" in text for to, text in sms_outbox if to == MOBILE)
     # The number is free to register again.
     assert not type(member).objects.filter(mobile=MOBILE).exists()
+
+
+def test_passwords_are_hashed_with_argon2id_at_owasps_cost_and_old_hashes_upgrade(client, db):
+    """19 MiB, 2 passes, 1 lane (services/members/hashers.py); a hash made with Django's
+    heavier default still logs in and is re-made with these parameters."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher, identify_hasher
+    from django.test import override_settings
+
+    from config.settings.base import PASSWORD_HASHERS as PRODUCTION_HASHERS
+    from services.members.models import User
+    from tests.factories import MemberFactory
+
+    with override_settings(PASSWORD_HASHERS=PRODUCTION_HASHERS):
+        member = MemberFactory()
+        User.objects.filter(pk=member.user_id).update(
+            password=Argon2PasswordHasher().encode(
+                "an-old-password-7", Argon2PasswordHasher().salt()
+            )
+        )
+        assert "m=102400" in User.objects.get(pk=member.user_id).password
+        response = client.post(
+            "/accounts/login/", {"username": member.mobile, "password": "an-old-password-7"}
+        )
+        assert response.status_code == 302
+        stored = User.objects.get(pk=member.user_id).password
+        assert stored.startswith("argon2$argon2id$") and "m=19456,t=2,p=1" in stored
+        assert identify_hasher(stored).algorithm == "argon2"
