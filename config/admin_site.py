@@ -42,6 +42,21 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         "invalid_login": _("用户名或密码不正确，或者该账号不是工作人员账号。"),
     }
 
+    def clean_otp(self, user):
+        """A wrong or refused second factor is in the audit log (who, from where)."""
+        try:
+            return super().clean_otp(user)
+        except forms.ValidationError as error:
+            if user is not None and error.code != "token_required":
+                from services.members.audit import Action, audit_record
+                from services.members.net import client_ip
+
+                audit_record(
+                    actor=user, action=Action.OTP_FAILED, subject=str(error.code or ""),
+                    ip_address=client_ip(self.request) if self.request else None,
+                )  # fmt: skip
+            raise
+
     def _chosen_device(self, user):
         device = super()._chosen_device(user)
         if device is None:

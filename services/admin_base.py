@@ -5,6 +5,7 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.http import Http404
@@ -55,7 +56,10 @@ class LargeListPaginator(Paginator):
         queryset = self.object_list
         connection = connections[getattr(queryset, "db", "default")]
         if connection.vendor == "postgresql" and hasattr(queryset, "query"):
-            sql, params = queryset.query.sql_with_params()
+            try:
+                sql, params = queryset.query.sql_with_params()
+            except EmptyResultSet:  # a list that can hold nothing (a scope with no street)
+                return 0
             with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
                 plan = cursor.fetchone()[0]

@@ -333,8 +333,9 @@ def application_transition(
 def record_change(*, application, step, actor, role, note, from_status, amounts=(None, None)):
     """The audit row of a step; the worker's timeline and the staff history read it."""
     from services.applications.models import StatusChange
+    from services.members.audit import Action, audit_record
 
-    return StatusChange.objects.create(
+    change = StatusChange.objects.create(
         content_type=ContentType.objects.get_for_model(application),
         object_id=application.pk,
         workflow=application.workflow.name,
@@ -347,6 +348,14 @@ def record_change(*, application, step, actor, role, note, from_status, amounts=
         amount_before=amounts[0],
         amount_after=amounts[1],
     )
+    if actor is not None and actor.is_staff:  # what staff decide is in the audit log too
+        member = getattr(application, "applicant", None) or getattr(application, "member", None)
+        label = str(step.label) if step else change.to_status
+        audit_record(
+            actor=actor, action=Action.STATUS, member=member, obj=application,
+            subject=f"{getattr(application, 'reference', application.pk)}：{label}",
+        )  # fmt: skip
+    return change
 
 
 def record_start(*, application, actor, note: str = ""):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from services.applications.ledger import entry_remarks
 from services.applications.models import PaymentBatch
-from services.members.models import PiiRevealLog
+from services.members.audit import Action, audit_record
 from services.members.pii import mask_card
 from services.spreadsheets import neutralise_cell
 
@@ -59,9 +59,10 @@ def payment_batch_xlsx(*, batch: PaymentBatch, actor, reveal: bool, ip_address=N
     for line in lines:
         member = line.entry.member
         if reveal:
-            PiiRevealLog.objects.create(
-                staff=actor, member=member, field="bank_card", ip_address=ip_address
-            )
+            audit_record(
+                actor=actor, member=member, action=Action.BANK_CARD, ip_address=ip_address,
+                obj=batch, subject=batch.reference,
+            )  # fmt: skip
             card = member.bank_card
         else:
             card = mask_card(member.bank_card_last4)

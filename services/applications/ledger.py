@@ -43,6 +43,7 @@ from services.applications.models import (
     ReferenceCounter,
 )
 from services.decisions import Decision
+from services.members.audit import Action, audit_record
 from services.members.models import Member
 
 ZERO = Decimal("0.00")
@@ -58,6 +59,20 @@ def register_paid_handler(model, handler: Callable) -> None:
 
 def _yuan(value: Decimal) -> str:
     return f"{value:,.2f}"
+
+
+def _event(*, entry: LedgerEntry, action: str, amount, actor, batch=None, note: str = ""):
+    """The entry's own trail (``LedgerEvent``) and, for what staff did, the audit log."""
+    event = LedgerEvent.objects.create(
+        entry=entry, action=action, amount=amount, actor=actor, batch=batch, note=note[:300]
+    )
+    if actor is not None and actor.is_staff:
+        label = LedgerEvent.Action(action).label
+        audit_record(
+            actor=actor, action=Action.LEDGER, member=entry.member, obj=entry,
+            subject=f"{label} {_yuan(amount)} 元 · {entry.purpose}",
+        )  # fmt: skip
+    return event
 
 
 # -- reads -------------------------------------------------------------------------------------
@@ -183,9 +198,7 @@ def ledger_reserve(
             source_type=ContentType.objects.get_for_model(source), source_id=source.pk,
             purpose=purpose[:120], amount=amount, created_by=actor,
         )  # fmt: skip
-        LedgerEvent.objects.create(
-            entry=entry, action=LedgerEvent.Action.RESERVE, amount=amount, actor=actor
-        )
+        _event(entry=entry, action=LedgerEvent.Action.RESERVE, amount=amount, actor=actor)
     return entry
 
 
@@ -208,9 +221,7 @@ def ledger_hand_over(
         # Paid there and then: the statistics count it in the month it was handed over.
         entry.status, entry.paid_at = LedgerStatus.PAID, entry.created_at
         entry.save(update_fields=["status", "paid_at"])
-        LedgerEvent.objects.create(
-            entry=entry, action=LedgerEvent.Action.HANDED, amount=amount, actor=actor
-        )
+        _event(entry=entry, action=LedgerEvent.Action.HANDED, amount=amount, actor=actor)
     return entry
 
 
@@ -227,10 +238,9 @@ def ledger_correct(*, entry: LedgerEntry, amount: Decimal, actor, note: str) -> 
         _check_room(program=entry.program, member=entry.member, amount=amount, replacing=entry)
         entry.amount = amount
         entry.save(update_fields=["amount"])
-        LedgerEvent.objects.create(
-            entry=entry, action=LedgerEvent.Action.CORRECT, amount=amount, actor=actor,
-            note=note[:300],
-        )  # fmt: skip
+        _event(
+            entry=entry, action=LedgerEvent.Action.CORRECT, amount=amount, actor=actor, note=note
+        )
     return entry
 
 
@@ -250,7 +260,7 @@ def ledger_reverse(*, entry: LedgerEntry, actor, reason: str) -> LedgerEntry:
         entry.status = LedgerStatus.REVERSED
         entry.reversed_by, entry.reversed_at, entry.reversal_reason = actor, timezone.now(), reason
         entry.save(update_fields=["status", "reversed_by", "reversed_at", "reversal_reason"])
-        LedgerEvent.objects.create(
+        _event(
             entry=entry, action=LedgerEvent.Action.REVERSE, amount=entry.amount, actor=actor,
             note=reason,
         )  # fmt: skip
@@ -312,6 +322,11 @@ def payment_batch_build(*, program: Program, actor, entry_ids=None) -> PaymentBa
             )  # fmt: skip
             for entry in entries
         )
+        total = _yuan(sum(entry.amount for entry in entries))
+        audit_record(
+            actor=actor, action=Action.LEDGER, obj=batch,
+            subject=f"{batch.reference}：{len(entries)} 笔，{total} 元",
+        )  # fmt: skip
     return batch
 
 
@@ -356,7 +371,7 @@ def payment_line_record(*, line: PaymentLine, paid: bool, note: str = "", actor)
         if paid:
             entry.status, entry.paid_at = LedgerStatus.PAID, now
             entry.save(update_fields=["status", "paid_at"])
-            LedgerEvent.objects.create(
+            _event(
                 entry=entry, action=LedgerEvent.Action.PAID, amount=entry.amount,
                 batch=line.batch, actor=actor, note=note,
             )  # fmt: skip
@@ -368,7 +383,7 @@ def payment_line_record(*, line: PaymentLine, paid: bool, note: str = "", actor)
             entry.failures += 1
             entry.last_failure = note
             entry.save(update_fields=["status", "failures", "last_failure"])
-            LedgerEvent.objects.create(
+            _event(
                 entry=entry, action=LedgerEvent.Action.FAILED, amount=entry.amount,
                 batch=line.batch, actor=actor, note=note,
             )  # fmt: skip

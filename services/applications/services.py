@@ -29,10 +29,30 @@ __all__ = [
 REASON_MAX = 300
 
 
+AUDITED_PROGRAM_FIELDS = (
+    "budget", "per_person_cap", "max_applications", "rule_params", "required_proofs",
+    "opens_at", "closes_at", "min_membership_months", "min_age", "kind",
+)  # fmt: skip
+
+
 def program_save(*, program: Program, actor: User) -> Program:
-    """Save a program as staff edited it; the public program pages show the change at once."""
+    """Save a program as staff edited it; the public program pages show the change at once,
+    and a change of its money or rules is in the audit log with the values before and after."""
+    from services.members.audit import Action, audit_record
+
     with transaction.atomic():
+        before = Program.objects.filter(pk=program.pk).first() if program.pk else None
         program.save()
+        changed = [
+            f"{name}: {getattr(before, name, None)} → {getattr(program, name)}"
+            for name in AUDITED_PROGRAM_FIELDS
+            if before is None or getattr(before, name) != getattr(program, name)
+        ]
+        if changed:
+            audit_record(
+                actor=actor, action=Action.PROGRAM, obj=program,
+                subject=f"{program.code} {program.year}：" + "；".join(changed),
+            )  # fmt: skip
         page_cache_changed("programs")
     return program
 
@@ -150,12 +170,11 @@ def medical_view(*, actor: User, member: Member, ip_address: str | None, subject
     """Staff open a claim's diagnosis or medical documents (a program type marked
     ``medical``): only with the permission (the reviewers, not finance), and every view is
     logged with who, when and from where."""
-    from services.members.models import PiiRevealLog
-    from services.members.services import sensitive_view_log
+    from services.members.audit import Action, audit_record
 
     if not actor.has_perm("applications.view_medical"):
         raise PermissionDenied(_("您没有查看理赔医疗信息的权限。"))
-    sensitive_view_log(
-        actor=actor, member=member, field=PiiRevealLog.Field.MEDICAL, ip_address=ip_address,
+    audit_record(
+        actor=actor, member=member, action=Action.MEDICAL, ip_address=ip_address,
         subject=subject,
     )  # fmt: skip

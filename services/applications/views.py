@@ -15,6 +15,7 @@ from services.applications import engine, ledger, selectors, services
 from services.applications.forms import AttachmentForm
 from services.applications.models import Application, Attachment, PublicNotice
 from services.applications.presentation import apply_url, describe_program
+from services.members.audit import Action, audit_request
 from services.members.net import client_ip
 from services.members.selectors import member_of
 
@@ -231,10 +232,15 @@ def staff_attachment_download(request, attachment_pk: int):
         pk=attachment_pk,
     )
     program_type = attachment.application.program.program_type
+    subject = f"{attachment.application.reference} {attachment.original_name}"
     if program_type is not None and program_type.medical:
         services.medical_view(
             actor=request.user, member=attachment.application.applicant,
-            ip_address=client_ip(request),
-            subject=f"{attachment.application.reference} {attachment.original_name}",
+            ip_address=client_ip(request), subject=subject,
+        )  # fmt: skip
+    else:
+        audit_request(
+            request, Action.PROOF, member=attachment.application.applicant, obj=attachment,
+            subject=subject,
         )  # fmt: skip
     return serve_attachment(attachment)

@@ -32,6 +32,7 @@ from services.courses import selectors, services
 from services.courses.exports import roster_rows, roster_xlsx
 from services.courses.models import Course, CourseBar, Enrollment, Session
 from services.forms import AmountField, PlainDecimalField
+from services.members.audit import Action, audit_request
 from services.members.selectors import staff_scope
 from services.money import yuan
 
@@ -179,6 +180,7 @@ class CourseAdmin(StreetScopedAdmin):
 
     def roster_export(self, request, pk):
         course = self._course(request, pk)
+        audit_request(request, Action.EXPORT, obj=course, subject=f"{course.title} 名单")
         response = HttpResponse(
             roster_xlsx(course),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -189,6 +191,7 @@ class CourseAdmin(StreetScopedAdmin):
 
     def roster_print(self, request, pk):
         course = self._course(request, pk)
+        audit_request(request, Action.EXPORT, obj=course, subject=f"{course.title} 签到表")
         sessions, rows = roster_rows(course)
         return TemplateResponse(
             request, "admin/courses/course/print.html",

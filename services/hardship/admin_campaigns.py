@@ -25,6 +25,7 @@ from services.hardship.models import (
     EnterpriseVisit,
     HouseholdVisit,
 )
+from services.members.audit import Action, audit_request
 from services.members.models import Enterprise, Street
 from services.members.selectors import staff_scope
 
@@ -181,6 +182,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def export_view(self, request, pk):
         campaign = self._campaign(request, pk, "hardship.view_householdvisit")
+        audit_request(request, Action.EXPORT, obj=campaign, subject=f"{campaign} 走访名单")
         response = HttpResponse(
             visits_xlsx(campaign, request.user),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -243,6 +245,9 @@ class HouseholdVisitAdmin(ReadOnlyMixin, StreetScopedAdmin):
         visit = get_object_or_404(self.get_queryset(request), pk=pk)
         if not visit.photo:
             raise Http404
+        audit_request(
+            request, Action.PROOF, member=visit.file.member, obj=visit, subject="走访照片"
+        )
         response = FileResponse(
             visit.photo.open("rb"), content_type=visit.photo_type or "application/octet-stream"
         )

@@ -7,7 +7,7 @@ recorded, asks for help (``HelpRequest``). The request runs a workflow on the sh
 tier, causes, household size, monthly income per head, street, opened on, and its yearly
 review; it is closed with a reason. Hardship details are seen only by staff of the file's
 street and the district, never on a public page, and every staff view of a file is logged
-(``members.PiiRevealLog``).
+(``members.AuditEvent``, the audit log).
 """
 
 from datetime import timedelta

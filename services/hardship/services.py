@@ -19,9 +19,9 @@ from services.hardship.models import (
     HelpRequest,
     HelpStatus,
 )
-from services.members.models import Member, PiiRevealLog, User
+from services.members.audit import Action, audit_record
+from services.members.models import Member, User
 from services.members.selectors import staff_may
-from services.members.services import sensitive_view_log
 
 FACTS = ("causes", "household_size", "income_per_head", "situation")
 
@@ -87,8 +87,8 @@ def hardship_viewed(*, record, actor: User, ip_address: str | None) -> None:
     )
     if not staff_may(actor, perm, record.street_id):
         raise PermissionDenied(_("您没有查看这份档案的权限。"))
-    sensitive_view_log(
-        actor=actor, member=record.member, field=PiiRevealLog.Field.HARDSHIP,
+    audit_record(
+        actor=actor, member=record.member, action=Action.HARDSHIP, obj=record,
         ip_address=ip_address, subject=record.reference,
     )  # fmt: skip
 

@@ -30,8 +30,10 @@ from services.applications.admin.exports import Column, ListExportMixin, choice_
 from services.applications.admin.history import StatusChangeInline
 from services.members import codes, selectors, services
 from services.members.admin_search import PiiSearchMixin
+from services.members.audit import Action, audit_request
 from services.members.forms import CounterRegistrationForm, JoinDecisionForm, MobileForm
 from services.members.models import (
+    AuditEvent,
     ClosureRequest,
     ConsentRecord,
     EmploymentForm,
@@ -39,7 +41,6 @@ from services.members.models import (
     GrassrootsUnion,
     JoinRequest,
     Member,
-    PiiRevealLog,
     StaffProfile,
     Street,
     User,
@@ -103,6 +104,15 @@ class GrassrootsUnionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 @admin.register(Member)
 class MemberAdmin(PiiSearchMixin, ListExportMixin, ReadOnlyMixin, StreetScopedAdmin):
     visible_to = staticmethod(selectors.members_visible_to)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A member's record opened by staff is in the audit log."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            member = response.context_data["original"]
+            audit_request(request, Action.MEMBER_VIEW, member=member, obj=member)
+        return response
+
     export_columns = [
         Column(gettext_lazy("姓名"), "real_name"),
         Column(gettext_lazy("手机号"), "mobile", mask_mobile),
@@ -338,11 +348,27 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     sortable_by = ["granted_at"]
 
 
-@admin.register(PiiRevealLog)
-class PiiRevealLogAdmin(ReadOnlyAdmin):
-    list_display = ["at", "staff", "member", "field", "subject", "ip_address"]
-    list_select_related = ["staff", "member"]
+@admin.register(AuditEvent)
+class AuditEventAdmin(PiiSearchMixin, ReadOnlyAdmin):
+    """The audit log, searched by person (name, masked ID or mobile, membership number), and
+    filtered by staff member, action, object type and date."""
+
+    list_display = ["at", "staff", "member", "action", "subject", "object_link", "ip_address"]
+    list_select_related = ["staff", "member", "object_type"]
+    list_filter = [
+        "action", ("staff", admin.RelatedOnlyFieldListFilter), "object_type",
+        ("at", admin.DateFieldListFilter),
+    ]  # fmt: skip
+    search_fields = ["member__real_name"]
+    pii_search_path = "member__"
     sortable_by = ["at"]
+    fields = list_display
+
+    @admin.display(description=gettext_lazy("对象"))
+    def object_link(self, obj):
+        if not obj.object_type_id:
+            return "—"
+        return f"{obj.object_type.name} #{obj.object_id}"
 
 
 # Skill certificates have their own module; importing it registers them.

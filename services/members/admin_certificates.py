@@ -16,6 +16,7 @@ from services.applications.admin.history import StatusChangeInline
 from services.applications.views import serve_attachment
 from services.members import certificates
 from services.members.admin_search import PiiSearchMixin
+from services.members.audit import Action, audit_request
 from services.members.models import SkillCertificate
 
 
@@ -65,7 +66,12 @@ class SkillCertificateAdmin(StepDecisionMixin, PiiSearchMixin, ReadOnlyMixin, St
     def file_view(self, request, pk):
         if not self.has_view_permission(request):
             return redirect("admin:index")
-        return serve_attachment(get_object_or_404(self.get_queryset(request), pk=pk))
+        certificate = get_object_or_404(self.get_queryset(request), pk=pk)
+        audit_request(
+            request, Action.PROOF, member=certificate.member, obj=certificate,
+            subject=f"{certificate.occupation} {certificate.certificate_number}",
+        )  # fmt: skip
+        return serve_attachment(certificate)
 
     def decide(self, request, obj, step, note, data=None):
         return certificates.certificate_decide(

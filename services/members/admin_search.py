@@ -35,7 +35,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from services.members.models import PiiRevealLog
+from services.members.models import AuditEvent
 from services.members.pii import blind_index
 from services.members.validators import normalise
 
@@ -145,16 +145,16 @@ class PiiSearchMixin:
         lookup = "id_number_index" if field == "id_number" else "mobile"
         members = list(members_visible_to(request.user).filter(**{lookup: value})[:20])
         address = client_ip(request)
-        PiiRevealLog.objects.bulk_create(
+        AuditEvent.objects.bulk_create(
             [
-                PiiRevealLog(
-                    staff=request.user, member=m, field=f"{field}_search", ip_address=address
+                AuditEvent(
+                    staff=request.user, member=m, action=f"{field}_search", ip_address=address
                 )
                 for m in members
             ]
             or [
-                PiiRevealLog(
-                    staff=request.user, member=None, field=f"{field}_search", ip_address=address
+                AuditEvent(
+                    staff=request.user, member=None, action=f"{field}_search", ip_address=address
                 )
             ]
         )

@@ -10,9 +10,10 @@ class MembersConfig(AppConfig):
     verbose_name = _("会员与组织")
 
     def ready(self):
-        from services.members import (
+        from services.members import (  # noqa: F401
+            audit,  # connects the staff login records to Django's login signals
             report_sources,
-            workflow,  # noqa: F401  (registers its workflow tables)
+            workflow,  # registers its workflow tables
         )
 
         report_sources.register()

@@ -8,7 +8,7 @@ database can answer "is this number registered?" without holding the number. A p
 would not do: the ID space is small enough to brute-force.
 
 Everywhere a value is shown it is masked (``mask_id_number`` and friends); revealing it in
-full needs a permission and writes a ``PiiRevealLog`` row.
+full needs a permission and writes an ``AuditEvent`` row (the audit log).
 """
 
 import hashlib

@@ -26,7 +26,9 @@ from services.applications.engine import (
 )
 from services.decisions import Decision
 from services.members import codes
+from services.members.audit import audit_record
 from services.members.models import (
+    AuditEvent,
     ClosureRequest,
     ClosureStatus,
     ConsentRecord,
@@ -36,7 +38,6 @@ from services.members.models import (
     JoinRequest,
     JoinStatus,
     Member,
-    PiiRevealLog,
     SmsCode,
     Street,
     User,
@@ -189,21 +190,12 @@ def member_change_mobile(
     return Decision.allow()
 
 
-def sensitive_view_log(
-    *, actor: User, member: Member, field: str, ip_address: str | None, subject: str = ""
-) -> PiiRevealLog:
-    """One row of 敏感信息查看记录: who saw what of whom, when and from where."""
-    return PiiRevealLog.objects.create(
-        staff=actor, member=member, field=field, ip_address=ip_address, subject=subject[:120]
-    )
-
-
 def member_reveal_id_number(*, actor: User, member: Member, ip_address: str | None) -> str:
     """The full ID number for staff with the permission; every reveal is logged."""
     if not actor.has_perm("members.reveal_member_pii"):
         raise PermissionDenied(_("您没有查看完整身份证号的权限。"))
-    sensitive_view_log(
-        actor=actor, member=member, field=PiiRevealLog.Field.ID_NUMBER, ip_address=ip_address
+    audit_record(
+        actor=actor, member=member, action=AuditEvent.Action.ID_NUMBER, ip_address=ip_address
     )
     return member.id_number
 

@@ -11,7 +11,7 @@ anything is saved, then the accepted rows become ``Coverage`` rows in one transa
 A claim is an ``Application`` to the plan's program, with its ``ClaimDetails`` beside it (the
 hospital, dates, costs, invoices) and the settlement slip, discharge record and invoices as
 proofs. Diagnoses and medical documents are seen only by the member and the reviewing staff,
-and every staff view is logged (``members.PiiRevealLog``).
+and every staff view is logged (``members.AuditEvent``, the audit log).
 """
 
 import uuid

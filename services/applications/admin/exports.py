@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from services.admin_base import ReadOnlyAdmin
 from services.applications.list_exports import Column, csv_lines, list_export_request
 from services.applications.models.exports import ExportJob
+from services.members.audit import Action, audit_request
 
 __all__ = ["Column", "ExportJobAdmin", "ListExportMixin", "choice_label"]
 
@@ -77,6 +78,10 @@ class ListExportMixin:
         if not self._may_export(request):
             return redirect(changelist)
         columns = self.get_export_columns(request)
+        audit_request(
+            request, Action.EXPORT,
+            subject=f"{self.opts.verbose_name_plural} CSV（{request.GET.urlencode()}）",
+        )  # fmt: skip
         response = StreamingHttpResponse(
             csv_lines(self.export_queryset(request), columns), content_type="text/csv"
         )
@@ -91,6 +96,7 @@ class ListExportMixin:
             return redirect(changelist)
         try:
             job = list_export_request(model_admin=self, query=request.GET, actor=request.user)
+            audit_request(request, Action.EXPORT, obj=job, subject=f"{job.title}（{job.query}）")
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return redirect(changelist)

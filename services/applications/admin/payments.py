@@ -29,6 +29,7 @@ from services.applications.models import (
     PaymentLine,
     Program,
 )
+from services.members.audit import Action, audit_request
 from services.members.net import client_ip
 from services.money import yuan
 from services.words import clauses
@@ -182,6 +183,7 @@ class PaymentBatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
             batch=batch, actor=request.user, reveal=reveal, ip_address=client_ip(request)
         )
         ledger.payment_batch_mark_exported(batch=batch, actor=request.user)
+        audit_request(request, Action.EXPORT, obj=batch, subject=f"{batch.reference}（银行）")
         response = HttpResponse(
             content,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -32,6 +32,7 @@ from services.applications.statistics import (
 )
 from services.applications.statistics_export import statistics_xlsx
 from services.charts import bar_chart
+from services.members.audit import Action, audit_request
 from services.members.models import Street
 from services.members.selectors import staff_scope
 from services.money import yuan
@@ -157,6 +158,9 @@ def statistics_export(request, site):
         return statistics_page(request, site)
     response = HttpResponse(statistics_xlsx(board["stats"]), content_type=XLSX)
     year = board["stats"].filters.year
+    audit_request(
+        request, Action.EXPORT, subject=f"服务项目统计 {year}（{request.GET.urlencode()}）"
+    )
     response["Content-Disposition"] = f'attachment; filename="statistics-{year}.xlsx"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -18,6 +18,7 @@ A ``SkillCertificate`` (职业技能等级证书) is uploaded once and verified 
 pay by skill level read it from the record.
 """
 
+from services.members.models.audit import AuditEvent
 from services.members.models.closing import ClosureRequest, ClosureStatus
 from services.members.models.joining import JoinRequest, JoinStatus, MembershipCounter
 from services.members.models.organisation import Enterprise, EnterpriseSize, GrassrootsUnion, Street
@@ -25,7 +26,6 @@ from services.members.models.people import (
     ConsentRecord,
     EmploymentForm,
     Member,
-    PiiRevealLog,
     Sex,
     SmsCode,
     StaffProfile,
@@ -37,6 +37,6 @@ from services.members.models.skills import CertificateStatus, SkillCertificate, 
 __all__ = [
     "ClosureRequest", "ClosureStatus", "ConsentRecord", "EmploymentForm", "Enterprise",
     "EnterpriseSize", "GrassrootsUnion", "JoinRequest", "JoinStatus", "Member", "MembershipCounter",
-    "PiiRevealLog", "Sex", "SkillCertificate", "SkillLevel", "SmsCode", "StaffProfile", "Street",
+    "AuditEvent", "Sex", "SkillCertificate", "SkillLevel", "SmsCode", "StaffProfile", "Street",
     "User", "VerificationStatus", "CertificateStatus",
 ]  # fmt: skip

@@ -242,47 +242,6 @@ class ConsentRecord(models.Model):
         return f"v{self.notice_version} {timezone.localtime(self.granted_at):%Y-%m-%d}"
 
 
-class PiiRevealLog(models.Model):
-    """Who saw a full ID number, when, from where: written on every reveal."""
-
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("查看人"),
-    )
-    # Empty for a search by a full number that found nobody (still logged).
-    member = models.ForeignKey(
-        Member, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("职工")
-    )
-
-    class Field(models.TextChoices):
-        ID_NUMBER = "id_number", _("查看完整身份证号")
-        BANK_CARD = "bank_card", _("导出完整银行卡号")
-        ID_NUMBER_SEARCH = "id_number_search", _("按完整身份证号查找")
-        MOBILE_SEARCH = "mobile_search", _("按完整手机号查找")
-        MEDICAL = "medical", _("查看理赔的诊断或医疗材料")
-        HARDSHIP = "hardship", _("查看困难职工档案")
-
-    field = models.CharField(_("操作"), max_length=50, choices=Field.choices)
-    # What exactly was seen, when the operation alone does not say (a claim, a document).
-    subject = models.CharField(_("查看内容"), max_length=120, blank=True, default="")
-    ip_address = models.GenericIPAddressField(_("来源地址"), null=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-at"]
-        # The lists staff open, filter and page through at district scale.
-        indexes = [
-            models.Index(fields=["-at"], name="piireveall_at"),
-        ]
-        verbose_name = _("敏感信息查看记录")
-        verbose_name_plural = _("敏感信息查看记录")
-
-    def __str__(self):
-        return f"{self.staff} {self.field} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
-
-
 class SmsCode(models.Model):
     """A one-time code sent by text message (password reset). Stored hashed, short-lived."""
 

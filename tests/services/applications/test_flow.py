@@ -14,7 +14,7 @@ from services.applications.models import (
     PaymentBatch,
     StatusChange,
 )
-from services.members.models import PiiRevealLog
+from services.members.models import AuditEvent
 from tests.services.applications.conftest import CARD, pdf
 
 APPLY = {
@@ -123,7 +123,7 @@ def test_the_whole_journey(
     )
     cells = zipfile.ZipFile(io.BytesIO(revealed.content)).read("xl/sharedStrings.xml").decode()
     assert CARD in cells
-    assert PiiRevealLog.objects.filter(field="bank_card", staff=finance).count() == 1
+    assert AuditEvent.objects.filter(action="bank_card", staff=finance).count() == 1
 
     line = batch.lines.get()
     with django_capture_on_commit_callbacks(execute=True):

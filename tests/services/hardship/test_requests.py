@@ -12,7 +12,7 @@ from django.utils import timezone
 from services.applications.models import Notification
 from services.hardship.models import HardshipFile, HelpRequest
 from services.hardship.services import file_close, help_request_create
-from services.members.models import PiiRevealLog
+from services.members.models import AuditEvent
 from tests.conftest import login_staff
 from tests.factories import TEST_PASSWORD, MemberFactory, street_staff
 
@@ -121,7 +121,7 @@ def test_files_are_for_their_street_and_every_view_is_logged(client, worker_memb
     file = HardshipFile.objects.get()
     page = staff.get(reverse("admin:hardship_hardshipfile_change", args=[file.pk]))
     assert "尿毒症" in page.content.decode()
-    log = PiiRevealLog.objects.get(field="hardship", subject=file.reference)
+    log = AuditEvent.objects.get(action="hardship", subject=file.reference)
     assert log.staff == reviewer
     other = login_staff(type(client)(), street_staff("BY"))
     assert (
@@ -133,7 +133,7 @@ def test_files_are_for_their_street_and_every_view_is_logged(client, worker_memb
     )
     finance = login_staff(type(client)(), street_staff(None, groups=["财务"]))
     assert finance.get(reverse("admin:hardship_hardshipfile_changelist")).status_code == 403
-    assert PiiRevealLog.objects.filter(field="hardship", subject=file.reference).count() == 1
+    assert AuditEvent.objects.filter(action="hardship", subject=file.reference).count() == 1
     # Nothing of it on public pages.
     for url in ("/", "/services/", "/reports/"):
         assert "尿毒症" not in client.get(url).content.decode()
@@ -189,5 +189,5 @@ def test_every_staff_view_of_a_request_is_logged(client, worker, worker_member):
     staff = login_staff(type(client)(), street_staff("XS"))
     staff.get(reverse("admin:hardship_helprequest_change", args=[help_request.pk]))
     staff.get(reverse("admin:hardship_helprequest_decide", args=[help_request.pk]))
-    logs = PiiRevealLog.objects.filter(field="hardship", subject=help_request.reference)
+    logs = AuditEvent.objects.filter(action="hardship", subject=help_request.reference)
     assert logs.count() == 2

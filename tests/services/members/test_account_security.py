@@ -7,7 +7,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from services.members.models import ConsentRecord, PiiRevealLog, SmsCode
+from services.members.models import ConsentRecord, AuditEvent, SmsCode
 from tests.factories import TEST_PASSWORD, MemberFactory
 
 MOBILE = "13700000001"
@@ -63,7 +63,7 @@ def test_logs_record_the_client_not_the_proxy(client, member, staff_groups):
     client.post(
         reverse("admin:members_member_reveal", args=[member.pk]), **behind_proxy("198.51.100.20")
     )
-    assert PiiRevealLog.objects.get().ip_address == "198.51.100.20"
+    assert AuditEvent.objects.get(action="id_number").ip_address == "198.51.100.20"
 
 
 def test_guessing_from_many_addresses_makes_the_owner_add_a_code_not_a_lockout(

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from services.applications.models import Attachment
-from services.members.models import PiiRevealLog
+from services.members.models import AuditEvent
 from services.members.services import join_request_submit
 from tests.conftest import login_staff
 from tests.factories import GrassrootsUnionFactory, MemberFactory, make_id_number, street_staff
@@ -119,7 +119,9 @@ def test_a_full_number_search_needs_the_reveal_permission(client, records, chang
         assert number not in final and number not in html
         assert "需要“查看完整身份证号”权限" in html
         assert "q=" not in final  # nothing was searched: the list is the plain list
-    assert not PiiRevealLog.objects.exists()
+    assert not AuditEvent.objects.filter(
+        action__in=["id_number", "id_number_search", "mobile_search"]
+    ).exists()
 
 
 def test_a_full_number_search_with_the_permission_is_logged_like_a_reveal(client, records):
@@ -132,10 +134,10 @@ def test_a_full_number_search_with_the_permission_is_logged_like_a_reveal(client
     assert "pii=" in final and member.id_number not in final
     html = response.content.decode()
     assert member.real_name in html and member.id_number not in html
-    log = PiiRevealLog.objects.get()
-    assert (log.staff, log.member, log.field) == (admin, member, "id_number_search")
+    log = AuditEvent.objects.get(action__in=["id_number", "id_number_search"])
+    assert (log.staff, log.member, log.action) == (admin, member, "id_number_search")
     client.get(url, {"q": "13899998888"})  # a number nobody has: logged too
-    assert PiiRevealLog.objects.filter(member=None, field="mobile_search").count() == 1
+    assert AuditEvent.objects.filter(member=None, action="mobile_search").count() == 1
 
 
 def test_a_masked_mobile_finds_what_the_mask_shows_and_part_of_a_number_is_refused(client, records):

@@ -15,7 +15,7 @@ from services.applications.models import (
     Program,
     StatusChange,
 )
-from services.members.models import PiiRevealLog
+from services.members.models import AuditEvent
 from services.mutual_aid.models import ClaimDetails
 from tests.conftest import login_staff
 from tests.factories import TEST_PASSWORD, street_staff
@@ -190,7 +190,7 @@ def test_medical_details_are_for_reviewers_only_and_every_view_is_logged(
     assert "急性阑尾炎" in page.content.decode()
     file_url = reverse("admin:applications_attachment_file", args=[attachment.pk])
     assert staff.get(file_url).status_code == 200
-    logged = PiiRevealLog.objects.filter(staff=reviewer, field="medical", member=covered)
+    logged = AuditEvent.objects.filter(staff=reviewer, action="medical", member=covered)
     assert logged.count() == 2
     finance = login_staff(type(client)(), street_staff(None, groups=["财务"]))
     assert finance.get(file_url).status_code == 403
@@ -249,5 +249,5 @@ def test_a_correction_is_told_to_the_member_and_finance_cannot_open_it(
     claim_url = reverse("admin:mutual_aid_claimdetails_change", args=[application.claim.pk])
     assert claim_url in review.content.decode()
     staff.get(claim_url)
-    log = PiiRevealLog.objects.filter(field="medical").latest("pk")
+    log = AuditEvent.objects.filter(action="medical").latest("pk")
     assert application.reference in log.subject
