@@ -7,7 +7,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from services.members.models import ConsentRecord, AuditEvent, SmsCode
+from services.members.models import AuditEvent, ConsentRecord, SmsCode
 from tests.factories import TEST_PASSWORD, MemberFactory
 
 MOBILE = "13700000001"

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from services.members.models import Member, AuditEvent
+from services.members.models import AuditEvent, Member
 from services.members.pii import blind_index, mask_card, mask_id_number, mask_mobile, mask_name
 from tests.conftest import login_staff
 from tests.factories import TEST_PASSWORD, MemberFactory, make_id_number, street_staff
