@@ -405,3 +405,10 @@ PORTAL_NAME = _("杭州市钱塘区总工会")
 # Public pages that show live counts (places left, a program's budget) are kept at most this
 # long; edits by staff replace them at once (config/pagecache.py).
 PORTAL_LIVE_PAGE_SECONDS = env.int("PORTAL_LIVE_PAGE_SECONDS", default=30)
+
+# How long personal data is kept (services/retention.py, `manage.py apply_retention` daily).
+PORTAL_KEEP_CLOSED_APPLICATION_DAYS = env.int("PORTAL_KEEP_CLOSED_APPLICATION_DAYS", default=730)
+PORTAL_KEEP_DRAFT_UPLOAD_DAYS = env.int("PORTAL_KEEP_DRAFT_UPLOAD_DAYS", default=90)
+PORTAL_KEEP_EXPORT_DAYS = env.int("PORTAL_KEEP_EXPORT_DAYS", default=7)
+PORTAL_KEEP_NOTICE_DAYS = env.int("PORTAL_KEEP_NOTICE_DAYS", default=30)
+PORTAL_KEEP_LOGIN_RECORD_DAYS = env.int("PORTAL_KEEP_LOGIN_RECORD_DAYS", default=90)

@@ -418,13 +418,7 @@ def member_anonymise(*, member: Member, actor: User) -> None:
     member.employer, member.employer_name = None, ""
     member.closed_at = timezone.now()
     if not paid_before:
-        member.real_name = _("已注销")
-        member.id_number = ""
-        member.id_number_index = f"closed:{member.pk}"
-        member.id_number_masked = ""
-        member.birth_date = date(1900, 1, 1)
-        member.sex = ""
-        member.street = member.grassroots_union = None
+        forget_identity(member)
     member.save()
     # What the worker wrote when asking to close is theirs too.
     ClosureRequest.objects.filter(member=member).update(reason="")
@@ -434,6 +428,19 @@ def member_anonymise(*, member: Member, actor: User) -> None:
     user.username = f"closed-{user.pk}"
     user.email = user.first_name = user.last_name = ""
     user.save()
+
+
+def forget_identity(member: Member) -> None:
+    """A closed account's name, ID number, birth date, sex and street go (not saved here): at
+    closing when no money was ever paid, else when the payment records' 30 years are over
+    (services/retention.py)."""
+    member.real_name = _("已注销")
+    member.id_number = ""
+    member.id_number_index = f"closed:{member.pk}"
+    member.id_number_masked = ""
+    member.birth_date = date(1900, 1, 1)
+    member.sex = ""
+    member.street = member.grassroots_union = None
 
 
 def closure_withdraw(*, closure: ClosureRequest, actor: User) -> Decision:

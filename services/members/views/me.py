@@ -33,9 +33,14 @@ def _member_or_404(request):
 @require_safe
 @public_page()
 def privacy_notice(request):
-    return render(
-        request, "members/privacy_notice.html", {"privacy_contact": settings.PORTAL_PRIVACY_CONTACT}
-    )
+    keep = {
+        "closed": settings.PORTAL_KEEP_CLOSED_APPLICATION_DAYS,
+        "drafts": settings.PORTAL_KEEP_DRAFT_UPLOAD_DAYS,
+        "notices": settings.PORTAL_KEEP_NOTICE_DAYS,
+        "logins": settings.PORTAL_KEEP_LOGIN_RECORD_DAYS,
+    }
+    context = {"privacy_contact": settings.PORTAL_PRIVACY_CONTACT, "keep": keep}
+    return render(request, "members/privacy_notice.html", context)
 
 
 @never_cache
