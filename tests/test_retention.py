@@ -2,6 +2,7 @@
 what is not stays, a second run changes nothing, and a run stopped half way is finished by
 the next one."""
 
+import contextlib
 from datetime import timedelta
 
 import time_machine
@@ -112,11 +113,12 @@ def test_a_run_stopped_half_way_is_finished_by_the_next(
         real_delete(batch)
 
     monkeypatch.setattr(retention, "_delete_attachments", dies_in_the_second_batch)
-    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
-        try:
-            retention.apply_retention()
-        except SystemExit:
-            pass
+    with (
+        time_machine.travel(later),
+        django_capture_on_commit_callbacks(execute=True),
+        contextlib.suppress(SystemExit),
+    ):
+        retention.apply_retention()
     assert Attachment.objects.filter(file__in=names).count() == len(names) - 1
     assert all(default_storage.exists(name) for name in names)  # files not removed yet
     monkeypatch.undo()
