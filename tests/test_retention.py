@@ -147,8 +147,8 @@ def test_a_closed_account_that_was_paid_is_forgotten_after_thirty_years(
     closure = closure_request_submit(member=member, actor=member.user, reason="")
     assert take(closure, sysadmin, "close")
     assert Member.objects.get(pk=member.pk).real_name == "王三十"  # kept with the payment
-    with time_machine.travel(timezone.now() + timedelta(days=365 * 31)):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert retention.apply_retention()["closed accounts"] == 1
+    later = timezone.now() + timedelta(days=365 * 31)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        assert retention.apply_retention()["closed accounts"] == 1
     forgotten = Member.objects.get(pk=member.pk)
     assert forgotten.real_name == "已注销" and forgotten.id_number == ""
