@@ -94,6 +94,7 @@ def _sms_outbox():
     from services.members.sms import LocmemSmsBackend
 
     LocmemSmsBackend.outbox.clear()
+    LocmemSmsBackend.keys.clear()
     yield LocmemSmsBackend.outbox
 
 

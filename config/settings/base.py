@@ -373,7 +373,7 @@ if PORTAL_BLIND_INDEX_KEY in PORTAL_FIELD_KEYS:
 # Text messages: a backend class; the console backend prints, the file backend appends to
 # var/sms.log. A real provider is a small class with the same send() method.
 PORTAL_SMS_BACKEND = env.str("PORTAL_SMS_BACKEND", default="services.members.sms.ConsoleSmsBackend")
-PORTAL_SMS_FILE = VAR_DIR / "sms.log"
+PORTAL_SMS_FILE = env.path("PORTAL_SMS_FILE", default=str(VAR_DIR / "sms.log"))
 # The personal-information notice workers consent to; raising it asks everyone again.
 # Version 2 names the bank card, proofs, texts, recipients and retention periods.
 PORTAL_PRIVACY_NOTICE_VERSION = env.int("PORTAL_PRIVACY_NOTICE_VERSION", default=2)

@@ -398,6 +398,7 @@ def notify(*, user_id: int, message: str, params: dict, link: str = "", about=No
         link=link,
         content_type=ContentType.objects.get_for_model(about) if about is not None else None,
         object_id=about.pk if about is not None else None,
+        texted=texted,
     )
     if texted:
         transaction.on_commit(lambda: queue_delivery(notification.pk))

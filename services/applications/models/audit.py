@@ -92,9 +92,18 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("短信发送时间"), null=True, blank=True)
+    # Sent on by text message (and e-mail); False for what the worker just did on screen.
+    texted = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The sweep's question: texted messages not yet sent (services/applications/tasks).
+            models.Index(
+                fields=["created_at"], name="notification_undelivered",
+                condition=models.Q(texted=True, delivered_at__isnull=True),
+            ),
+        ]  # fmt: skip
         verbose_name = _("站内消息")
         verbose_name_plural = _("站内消息")
 
