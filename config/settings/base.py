@@ -249,6 +249,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads (proofs, certificates, photos, rosters, exports) in S3-compatible object storage, so
+# that any instance serves a file another stored (django-storages). Objects are private: the
+# portal reads them and serves them through its permission checks, never by their address.
+if env.str("PORTAL_MEDIA_STORAGE", default="filesystem") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("PORTAL_S3_BUCKET"),
+            "endpoint_url": env.str("PORTAL_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("PORTAL_S3_REGION", default="") or None,
+            "access_key": env.str("PORTAL_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("PORTAL_S3_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+        },
+    }
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -273,6 +291,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sessions read from the shared cache (Redis in production) and written through to the
+# database: any instance serves any request, and a restarted Redis logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -52,6 +52,18 @@ def portal_env(var_dir: Path, **extra) -> dict:
     return env
 
 
+def password_for_servers(user) -> None:
+    """The test suite hashes passwords with MD5 (fast); the servers only read the portal's
+    own hashers: give the user the test password hashed as production does."""
+    from django.contrib.auth.hashers import make_password
+
+    from tests.factories import TEST_PASSWORD
+
+    type(user).objects.filter(pk=user.pk).update(
+        password=make_password(TEST_PASSWORD, None, "argon2")
+    )
+
+
 _STATIC = {}
 
 
