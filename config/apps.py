@@ -13,7 +13,21 @@ class PortalConfig(AppConfig):
     verbose_name = "门户"
 
     def ready(self):
+        from django.contrib import admin
         from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from services.admin_base import OfferedFiltersOnly
+
+        # Every list in the admin, the third-party ones too, is filtered by the filters it
+        # offers and by nothing else (services/admin_base.py). The admin registered them all
+        # when it started (its ready() comes first).
+        for model, model_admin in list(admin.site._registry.items()):
+            if not isinstance(model_admin, OfferedFiltersOnly):
+                admin_class = type(model_admin)
+                admin.site.unregister(model)
+                admin.site.register(
+                    model, type(admin_class.__name__, (OfferedFiltersOnly, admin_class), {})
+                )
 
         # django-otp names its model in plain English (no translation to take); staff read
         # the admin in Chinese. Only the label shown changes.

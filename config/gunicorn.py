@@ -11,6 +11,9 @@ graceful_timeout = 30
 # Recycle workers now and then so a slow leak can never take the site down.
 max_requests = 2000
 max_requests_jitter = 200
+# The longest request line gunicorn allows (its default is 4094): a long search or filter
+# reaches the portal, which answers with its own page; past this, gunicorn's 414.
+limit_request_line = 8190
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 # Query strings can carry personal data; log the path only.

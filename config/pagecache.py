@@ -31,6 +31,7 @@ response of an opted-in view that sets no cookie and is not private. Each proces
 most ``MAX_PAGES`` pages, the least recently used going first.
 """
 
+import contextlib
 import gzip
 import hashlib
 import os
@@ -52,7 +53,40 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 GROUPS = ("reports", "programs", "courses", "notices")
 MAX_PAGES = 512
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q=0(?:\.0*)?\b)")
+
+
+def accepts_gzip(header: str) -> bool:
+    """Accept-Encoding as RFC 9110 reads it: names and parameters in any case, a q of 0
+    refuses, ``*`` stands for what is not named."""
+    star = False
+    for part in header.split(","):
+        name, _sep, params = part.partition(";")
+        name = name.strip().lower()
+        if name not in ("gzip", "x-gzip", "*"):
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            key, _eq, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        if name != "*":
+            return quality > 0
+        star = quality > 0
+    return star
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match: a list of tags, weak or strong, or ``*``."""
+    for tag in header.split(","):
+        tag = tag.strip()
+        if tag == "*" or tag.removeprefix("W/") == etag:
+            return True
+    return False
+
+
 _SKIPPED_HEADERS = {"content-length", "content-encoding", "etag"}
 
 
@@ -237,7 +271,7 @@ class PublicPageCacheMiddleware:
         self.skip_cookies = {settings.SESSION_COOKIE_NAME, "messages"}
 
     def _key(self, request) -> str | None:
-        if request.method != "GET" or self.skip_cookies.intersection(request.COOKIES):
+        if request.method not in ("GET", "HEAD") or self.skip_cookies.intersection(request.COOKIES):
             return None
         request.get_host()  # a host outside ALLOWED_HOSTS is refused here as everywhere
         return f"{request.path}?{request.META.get('QUERY_STRING', '')}"
@@ -247,6 +281,11 @@ class PublicPageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         page = self.pages.get(key)
+        if request.method == "HEAD":  # answered from a kept page, never the one to keep it
+            with contextlib.suppress(Exception):  # the shared cache is away: draw it
+                if page is not None and self._current(page):
+                    return self._serve(request, page)
+            return self.get_response(request)
         tokens = None
         try:
             if page is not None:
@@ -328,19 +367,20 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def _serve(request, page: _Page):
-        zipped = _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        zipped = accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         etag = f'"{page.etag}-gzip"' if zipped else f'"{page.etag}"'
-        if request.META.get("HTTP_IF_NONE_MATCH") == etag:
+        if etag_matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
             response = HttpResponseNotModified()
             for name, value in page.headers:
                 if name.lower() in ("vary", "cache-control"):
                     response[name] = value
         else:
-            response = HttpResponse(page.gzipped if zipped else page.body)
+            body = page.gzipped if zipped else page.body
+            response = HttpResponse(b"" if request.method == "HEAD" else body)
             for name, value in page.headers:
                 response[name] = value
             if zipped:
                 response["Content-Encoding"] = "gzip"
-            response["Content-Length"] = str(len(response.content))
+            response["Content-Length"] = str(len(body))
         response["ETag"] = etag
         return response

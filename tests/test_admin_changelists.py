@@ -36,7 +36,7 @@ def queries(client, url) -> int:
 @pytest.fixture
 def district(db, staff_groups):
     from services.members.models import Member
-    from services.members.services import sensitive_view_log
+    from services.members.audit import audit_record
 
     call_command(
         "seed_scale", members=400, enterprises=12, applications=200, claims=40, visits=150,
@@ -44,7 +44,7 @@ def district(db, staff_groups):
     )  # fmt: skip
     staff = StaffUserFactory(is_superuser=True)
     for member in Member.objects.all()[:5]:
-        sensitive_view_log(actor=staff, member=member, field="id_number", ip_address="10.0.0.1")
+        audit_record(actor=staff, member=member, action="id_number", ip_address="10.0.0.1")
 
 
 def test_no_admin_list_adds_a_query_per_row(district):

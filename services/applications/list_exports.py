@@ -21,7 +21,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib import admin
@@ -116,6 +116,13 @@ def list_export_request(*, model_admin, query: QueryDict, actor) -> ExportJob:
     if len(text) > QUERY_MAX:
         raise ValidationError(_("筛选条件太长，无法导出。"), code="query_too_long")
     opts = model_admin.model._meta
+    recent = ExportJob.objects.filter(
+        requested_by=actor, list_name=opts.label_lower, query=text,
+        status__in=(ExportStatus.QUEUED, ExportStatus.RUNNING),
+        created_at__gte=timezone.now() - timedelta(minutes=10),
+    ).first()  # fmt: skip
+    if recent is not None:  # a double click: the same export is under way
+        return recent
     with transaction.atomic():
         job = ExportJob.objects.create(
             list_name=opts.label_lower,
@@ -188,10 +195,12 @@ def list_export_run(*, job_id: int) -> ExportJob:
                     job.file.save(f"{job.list_name}.xlsx", File(written), save=False)
             finally:
                 os.unlink(path)
-        except Exception as error:  # the author reads why on the job's page
+        except Exception:  # the author reads that it failed; the log keeps why
             logger.exception("export %s failed", job.pk)
             ExportJob.objects.filter(pk=job.pk).update(
-                status=ExportStatus.FAILED, error=str(error)[:300], finished_at=timezone.now()
+                status=ExportStatus.FAILED,
+                error=_("导出没有完成，请重新导出；仍不成功请联系系统管理员。"),
+                finished_at=timezone.now(),
             )
             job.refresh_from_db()
             return job

@@ -180,3 +180,29 @@ def test_with_make_runs_file_cache_a_publish_reaches_every_worker(report_2023, t
         report_publish(report=report_2023, user=None)
         for worker in (first, second):
             assert "又一个新标题" in worker.get("/reports/2023/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("accept", "zipped"),
+    [
+        ("gzip", True), ("GZIP", True), ("gzip;q=0.5", True), ("gzip;q=0.001, br", True),
+        ("gzip;q=0", False), ("gzip;Q=0", False), ("deflate", False), ("*", True),
+        ("*;q=0", False), ("br, *;q=0.1", True), ("", False), ("gzip;q=abc", False),
+    ],
+)  # fmt: skip
+def test_accept_encoding_is_read_as_http_says(client, report_2023, accept, zipped):
+    warm(client, "/reports/2023/")
+    response = client.get("/reports/2023/", headers={"accept-encoding": accept})
+    assert (response.get("Content-Encoding") == "gzip") is zipped
+
+
+def test_weak_and_listed_etags_and_head_requests(client, report_2023):
+    warm(client, "/reports/2023/")
+    etag = client.get("/reports/2023/")["ETag"]
+    for header in (f"W/{etag}", f'"other", {etag}', "*"):
+        assert client.get("/reports/2023/", headers={"if-none-match": header}).status_code == 304
+    head = client.head("/reports/2023/")
+    assert head.status_code == 200 and head.content == b"" and int(head["Content-Length"]) > 1000
+    with CaptureQueriesContext(connection) as captured:
+        client.head("/reports/2023/")
+    assert len(captured) == 0

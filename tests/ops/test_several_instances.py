@@ -1,4 +1,4 @@
-"""The portal as several stateless instances behind nginx (deploy/nginx.conf.template), with
+"""The portal as several stateless instances behind nginx (config/deploy/nginx.conf.template), with
 Redis for sessions, lockout counts and caches, uploads in S3-compatible object storage (moto's
 server here), and two task workers: a worker's journey crosses instances, a lockout and a
 publish made on one hold on the other, and the notification queue is drained exactly once.
@@ -77,7 +77,9 @@ def nginx(tmp_path: Path, instances: list[str]) -> tuple[processes.Process, str]
         pytest.fail("nginx is needed: apt-get install nginx (.ci/run installs it)")
     port = processes.free_port()
     (tmp_path / "nginx").mkdir()
-    config = string.Template((ROOT / "deploy" / "nginx.conf.template").read_text()).safe_substitute(
+    config = string.Template(
+        (ROOT / "config" / "deploy" / "nginx.conf.template").read_text()
+    ).safe_substitute(
         LISTEN=f"127.0.0.1:{port}",
         INSTANCES="\n        ".join(
             f"server {base.removeprefix('http://')} max_fails=2 fail_timeout=10s;"

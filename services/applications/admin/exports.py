@@ -2,6 +2,8 @@
 file, for its author only). See ``services.applications.list_exports``."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -64,12 +66,22 @@ class ListExportMixin:
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
     def _may_export(self, request):
+        """Staff who see the list; filters the list itself accepts; no search by a full or
+        partial number (it lives only in the searcher's session, and would be kept in the
+        export's record)."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        if "pii" in request.GET:
+        from services.members.admin_search import classify
+
+        if "pii" in request.GET or classify(request.GET.get("q", "")) is not None:
             messages.error(
                 request, _("按完整号码查找的结果不能导出，请按姓名或遮蔽后的号码查找后再导出。")
             )
+            return False
+        try:
+            self.get_changelist_instance(request)
+        except (IncorrectLookupParameters, DisallowedModelAdminLookup):
+            messages.error(request, _("筛选条件有误，请在列表上重新筛选后再导出。"))
             return False
         return True
 

@@ -114,6 +114,11 @@ def register(request):
     return render(request, template, context)
 
 
+def _already_in(request):
+    """Someone signed in who opens a log-in page goes where they work."""
+    return redirect("admin:index" if request.user.is_staff else "members:profile")
+
+
 @method_decorator(sensitive_post_parameters(*SENSITIVE), name="dispatch")
 @method_decorator(form_page(), name="get")
 class PortalLoginView(LoginView):
@@ -121,6 +126,11 @@ class PortalLoginView(LoginView):
     texted code as well ("获取验证码" on the same page)."""
 
     form_class = PortalAuthenticationForm
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return _already_in(request)
+        return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         if "send_code" not in request.POST:
@@ -144,6 +154,8 @@ class PortalLoginView(LoginView):
 @form_page()
 def login_with_code(request):
     """Log in with a texted code instead of the password, as Chinese service apps do."""
+    if request.user.is_authenticated:
+        return _already_in(request)
     template = "registration/login_code.html"
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
@@ -185,6 +197,8 @@ def login_with_code(request):
 @sensitive_post_parameters(*SENSITIVE)
 @form_page()
 def password_reset_request(request):
+    if request.user.is_authenticated:
+        return _already_in(request)
     template = "registration/password_reset_request.html"
     form = MobileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

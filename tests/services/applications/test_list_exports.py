@@ -101,3 +101,25 @@ def test_staff_who_do_not_see_applications_cannot_export(listed, staff_client, e
     client = login_staff(Client(), editor)
     assert client.get(CSV).status_code == 403
     assert client.post(XLSX).status_code == 403
+
+
+def test_exports_refuse_filters_the_list_refuses_and_searches_by_a_full_number(
+    listed, staff_client
+):
+    client = staff_client(street_staff("XS"))
+    member = listed["xs"][0].applicant
+    for query in ("?foo=1", "?street__id__exact=abc", "?applicant__street__id__exact=3",
+                  f"?q={member.id_number}", f"?q={member.mobile}"):  # fmt: skip
+        response = client.get(CSV + query, follow=True)
+        assert response.status_code in (200, 400), query
+        if response.status_code == 200:
+            assert "导出" in response.content.decode() and not response.streaming, query
+        response = client.post(XLSX + query, follow=True)
+        assert response.status_code in (200, 400), query
+    assert not ExportJob.objects.exists()
+
+
+def test_a_double_click_makes_one_export(listed, staff_client):
+    client = staff_client(street_staff("XS"))
+    first, second = client.post(XLSX), client.post(XLSX)
+    assert first["Location"] == second["Location"] and ExportJob.objects.count() == 1

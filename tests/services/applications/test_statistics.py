@@ -303,8 +303,9 @@ def test_a_fixed_number_of_queries(program, approver, staff_client, django_asser
         client.get(URL, filtered)
 
 
-# Session, user, TOTP device, the user's and the groups' permissions, the group names (6);
+# User, TOTP device, the user's and the groups' permissions, the group names (5; the session
+# comes from the cache, cached_db);
 # streets and programs (2); the statistics (2: the applications grouped by program, status,
 # street and month submitted; the money by program, street, month decided and month paid); the
 # session saved, as every staff request restarts the idle clock (3, with the test's savepoint).
-QUERIES = 13
+QUERIES = 12

@@ -295,3 +295,13 @@ def test_a_post_without_csrf_token_is_refused(member):
         "/accounts/login/", {"username": member.mobile, "password": TEST_PASSWORD}
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url", ["/accounts/login/", "/accounts/login/sms/", "/accounts/password/reset/"]
+)
+def test_someone_signed_in_who_opens_a_log_in_page_goes_to_their_page(client, db, url):
+    member = MemberFactory()
+    client.force_login(member.user)
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == "/me/"

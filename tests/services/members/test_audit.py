@@ -114,3 +114,41 @@ def test_the_log_is_searched_by_person_staff_object_and_date(db, staff_groups, p
     assert client.get(url, {"at__gte": "2000-01-01T00:00:00+08:00"}).status_code == 200
     # Street reviewers do not read the log.
     assert login_staff(Client(), reviewer).get(url).status_code == 403
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="roles and grants are PostgreSQL's")
+def test_the_application_role_of_the_readme_may_add_to_the_log_and_nothing_else(db):
+    """The grants README's "The audit log's database role" gives the application: INSERT and
+    SELECT on the log, and no UPDATE, DELETE or TRUNCATE (the trigger aside)."""
+    role = "portal_app_audit_test"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP ROLE IF EXISTS {role}")
+        cursor.execute(f"CREATE ROLE {role}")
+        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+        cursor.execute(
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+        )
+        cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON members_auditevent FROM {role}")
+        cursor.execute(f"SET ROLE {role}")
+        try:
+            cursor.execute(
+                "INSERT INTO members_auditevent (action, subject, object_id, at) "
+                "VALUES ('login', '', '', now()) RETURNING id"
+            )
+            added = cursor.fetchone()[0]
+            for statement, params in (
+                ("UPDATE members_auditevent SET subject = 'x' WHERE id = %s", [added]),
+                ("DELETE FROM members_auditevent WHERE id = %s", [added]),
+                ("TRUNCATE members_auditevent", None),
+            ):
+                cursor.execute("SAVEPOINT refused")
+                with pytest.raises(DatabaseError, match="permission denied"):
+                    cursor.execute(statement, params)
+                cursor.execute("ROLLBACK TO SAVEPOINT refused")
+        finally:
+            cursor.execute("RESET ROLE")
+            cursor.execute(f"REASSIGN OWNED BY {role} TO CURRENT_USER")
+            cursor.execute(f"DROP OWNED BY {role}")
+            cursor.execute(f"DROP ROLE {role}")
