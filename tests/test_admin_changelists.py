@@ -35,8 +35,8 @@ def queries(client, url) -> int:
 
 @pytest.fixture
 def district(db, staff_groups):
-    from services.members.models import Member
     from services.members.audit import audit_record
+    from services.members.models import Member
 
     call_command(
         "seed_scale", members=400, enterprises=12, applications=200, claims=40, visits=150,
