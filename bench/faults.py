@@ -56,14 +56,14 @@ class Tally:
         self.clock, self.lock = clock, threading.Lock()
         self.answered, self.failed = Counter(), Counter()
         self.done = {"submitted": set(), "recommended": set(), "approved": set(), "batches": 0}
-        self.samples: list[str] = []
+        self.samples: dict[str, list[str]] = {"before": [], "after": []}
 
     def record(self, ok: bool, what: str = ""):
         phase = self.clock.phase(time.monotonic())
         with self.lock:
             (self.answered if ok else self.failed)[phase] += 1
-            if not ok and phase == "after" and len(self.samples) < 8:
-                self.samples.append(what)
+            if not ok and phase in self.samples and len(self.samples[phase]) < 8:
+                self.samples[phase].append(what)
 
 
 def call(tally, session, method, url, expect=(200, 302), **kwargs):
@@ -147,7 +147,9 @@ def deciding(base, tally, until, cookie, step, queue, done_key):
         if not page or "csrfmiddlewaretoken" not in page.text:
             continue
         data = {"step": step, "note": "", "csrfmiddlewaretoken": TOKEN.search(page.text)[1]}
-        if call(tally, session, "POST", url, expect=(302,), data=data):
+        # 200: the page again with the rule that refused it (a cap reached): answered, not done
+        decided = call(tally, session, "POST", url, expect=(302, 200), data=data)
+        if decided is not None and decided.status_code == 302:
             with tally.lock:
                 tally.done[done_key].add(pk)
 
@@ -298,6 +300,9 @@ def report(tally, start_id, started_at, sms, restarts) -> None:
         StatusChange,
     )
 
+    from django.db import connections
+
+    connections.close_all()  # this process's connection did not outlive the restart
     problems = []
     new = Application.objects.filter(pk__gt=start_id or 0)
     for pk in tally.done["submitted"]:
@@ -347,8 +352,9 @@ def report(tally, start_id, started_at, sms, restarts) -> None:
         + "\n\nChecks: " + ("nothing lost, nothing half-written, every message once."
                              if not problems else "**" + "; ".join(problems[:10]) + "**")
     )  # fmt: skip
-    if tally.samples:
-        body += "\n\nFailed after the outage: " + "; ".join(tally.samples)
+    for phase, samples in tally.samples.items():
+        if samples:
+            body += f"\n\nFailed {phase} the outage: " + "; ".join(samples)
     print(body)
     write_result("faults", title="PostgreSQL stopped for 10 s under load",
                  command="python bench/faults.py", body=body)  # fmt: skip

@@ -26,6 +26,8 @@ SCRIPTS = [
     ("worker_journey", {}),
     ("dashboard", {"DATABASE_URL": PG, "BENCH_REQUESTS": "10"}),
     ("campaign_page", {"DATABASE_URL": PG}),
+    # Last: it stops PostgreSQL for 10 s (pg_ctlcluster; root or a user allowed to).
+    ("faults", {}),
 ]
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
