@@ -289,6 +289,7 @@ def main() -> None:
 
 
 def report(tally, start_id, started_at, sms, restarts) -> None:
+    from django.db import connections
     from django.db.models import Exists, OuterRef
 
     from services.applications.models import (
@@ -299,8 +300,6 @@ def report(tally, start_id, started_at, sms, restarts) -> None:
         Notification,
         StatusChange,
     )
-
-    from django.db import connections
 
     connections.close_all()  # this process's connection did not outlive the restart
     problems = []
