@@ -63,17 +63,12 @@ def staff_users():
 
 
 def client_for(user):
+    """A test client signed in as staff, password and second factor (as the tests do)."""
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    client = Client()
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    from tests.conftest import login_staff
+
+    return login_staff(Client(), user)
 
 
 def stock_admin_url():
