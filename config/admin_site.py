@@ -52,10 +52,17 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
                 from services.members.net import client_ip
 
                 audit_record(
-                    actor=user, action=Action.OTP_FAILED, subject=str(error.code or ""),
+                    actor=user, action=Action.OTP_FAILED, subject=str(error.code or "throttled"),
                     ip_address=client_ip(self.request) if self.request else None,
                 )  # fmt: skip
             raise
+
+    def _update_form(self, user):
+        """django-otp writes the password back into the page after a wrong code (so it need
+        not be typed again); a password is never written into a page."""
+        super()._update_form(user)
+        if "password" in self.fields:
+            self.fields["password"].widget.render_value = False
 
     def _chosen_device(self, user):
         device = super()._chosen_device(user)

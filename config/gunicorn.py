@@ -16,6 +16,8 @@ max_requests_jitter = 200
 limit_request_line = 8190
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
+# Control characters in a request are written escaped: no forged or binary log lines.
+logger_class = "config.gunicorn_log.PortalLogger"
 # Query strings can carry personal data; log the path only.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -8,7 +8,7 @@ nothing the second time. The periods are settings (README, Configuration):
 
 - closed applications: the proofs of rejected and withdrawn applications and what the worker
   wrote (the row stays, for the counts), ``PORTAL_KEEP_CLOSED_APPLICATION_DAYS`` (730) after
-  the decision;
+  the last step (the decision, or the withdrawal);
 - unused uploads: proofs on drafts nobody submitted, ``PORTAL_KEEP_DRAFT_UPLOAD_DAYS`` (90)
   after the upload;
 - exports: the staff's Excel exports, ``PORTAL_KEEP_EXPORT_DAYS`` (7);
@@ -84,10 +84,17 @@ def _delete_attachments(attachments: list) -> None:
 
 
 def closed_applications(now) -> int:
-    from services.applications.models import Application, Attachment
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import OuterRef, Subquery
 
+    from services.applications.models import Application, Attachment, StatusChange
+
+    # Closed when it reached its last status (a withdrawal has no decision time).
+    last_step = StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application), object_id=OuterRef("pk")
+    ).order_by("-at", "-id").values("at")[:1]
     closed = Application.objects.alias(
-        closed_at=Coalesce("decided_at", "submitted_at", "created_at")
+        closed_at=Coalesce(Subquery(last_step), "decided_at", "submitted_at", "created_at")
     ).filter(
         status__in=("rejected", "withdrawn"),
         closed_at__lt=now - _days("PORTAL_KEEP_CLOSED_APPLICATION_DAYS"),

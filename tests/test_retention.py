@@ -152,3 +152,21 @@ def test_a_closed_account_that_was_paid_is_forgotten_after_thirty_years(
         assert retention.apply_retention()["closed accounts"] == 1
     forgotten = Member.objects.get(pk=member.pk)
     assert forgotten.real_name == "已注销" and forgotten.id_number == ""
+
+
+def test_a_withdrawn_application_is_kept_730_days_from_its_withdrawal(
+    program, staff_groups, django_capture_on_commit_callbacks
+):
+    application = submitted(program, make_eligible(mobile="13922220401"))
+    submitted_on = timezone.now()
+    with time_machine.travel(submitted_on + timedelta(days=100)):
+        assert take(application, application.applicant.user, "withdraw")
+    names = files_of(application)
+    with time_machine.travel(submitted_on + timedelta(days=760)):  # 660 after the withdrawal
+        with django_capture_on_commit_callbacks(execute=True):
+            retention.apply_retention()
+        assert all(default_storage.exists(name) for name in names)
+    later = submitted_on + timedelta(days=840)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        retention.apply_retention()
+    assert not any(default_storage.exists(name) for name in names)

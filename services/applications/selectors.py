@@ -94,6 +94,22 @@ def open_programs():
     return programs
 
 
+def listed_programs(now=None) -> list[Program]:
+    """The services page's order: the batches open now (the one closing first first), then
+    those about to open, then this year's closed ones (the latest first); earlier years'
+    closed batches are no longer listed (their pages stay)."""
+    now = now or timezone.now()
+    this_year = timezone.localtime(now).year
+    programs = open_programs()
+    open_now = [p for p in programs if p.opens_at <= now <= p.closes_at]
+    coming = sorted((p for p in programs if p.opens_at > now), key=lambda p: p.opens_at)
+    closed = sorted(
+        (p for p in programs if p.closes_at < now and p.year >= this_year),
+        key=lambda p: p.closes_at, reverse=True,
+    )  # fmt: skip
+    return [*open_now, *coming, *closed]
+
+
 USAGE_KEY = "programs:usage"
 
 

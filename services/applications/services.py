@@ -35,6 +35,20 @@ AUDITED_PROGRAM_FIELDS = (
 )  # fmt: skip
 
 
+def _shown(value) -> str:
+    """A program's value as the audit log shows it: times in Beijing time, rules as JSON."""
+    import json
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "—" if value is None else str(value)
+
+
 def program_save(*, program: Program, actor: User) -> Program:
     """Save a program as staff edited it; the public program pages show the change at once,
     and a change of its money or rules is in the audit log with the values before and after."""
@@ -44,7 +58,8 @@ def program_save(*, program: Program, actor: User) -> Program:
         before = Program.objects.filter(pk=program.pk).first() if program.pk else None
         program.save()
         changed = [
-            f"{name}: {getattr(before, name, None)} → {getattr(program, name)}"
+            f"{Program._meta.get_field(name).verbose_name}："
+            f"{_shown(getattr(before, name, None))} → {_shown(getattr(program, name))}"
             for name in AUDITED_PROGRAM_FIELDS
             if before is None or getattr(before, name) != getattr(program, name)
         ]

@@ -34,7 +34,7 @@ def _my_application(request, pk) -> Application:
 @require_safe
 @live_page("programs", "notices")
 def program_list(request):
-    programs = list(selectors.open_programs())
+    programs = selectors.listed_programs()
     for program in programs:
         program.availability = selectors.program_availability(program=program)
         program.facts = describe_program(program)

@@ -356,10 +356,14 @@ class AuditEventAdmin(PiiSearchMixin, ReadOnlyAdmin):
     list_display = ["at", "staff", "member", "action", "subject", "object_link", "ip_address"]
     list_select_related = ["staff", "member", "object_type"]
     list_filter = [
-        "action", ("staff", admin.RelatedOnlyFieldListFilter), "object_type",
-        ("at", admin.DateFieldListFilter),
+        "action", ("staff", admin.RelatedOnlyFieldListFilter),
+        ("object_type", admin.RelatedOnlyFieldListFilter), ("at", admin.DateFieldListFilter),
     ]  # fmt: skip
     search_fields = ["member__real_name"]
+    search_help_text = gettext_lazy(
+        "按职工查找：姓名（开头几个字）、遮蔽后的身份证号（330***********123X）或手机号"
+        "（138****5678）、会员号。"
+    )
     pii_search_path = "member__"
     sortable_by = ["at"]
     fields = list_display

@@ -7,8 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
 
 from services.members.models import AuditEvent, Member, User
+from services.members.net import request_address
 
 Action = AuditEvent.Action
+SUBJECT_MAX = 4000
 
 
 def audit_record(
@@ -25,10 +27,11 @@ def audit_record(
         staff=actor if actor is not None and actor.pk else None,
         member=member,
         action=action,
-        subject=subject[:200],
+        subject=subject[:SUBJECT_MAX],
         object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk)[:40] if obj is not None else "",
-        ip_address=ip_address,
+        # A service deep in a request (a workflow step, the ledger) has the address too.
+        ip_address=ip_address if ip_address is not None else request_address.get(),
     )
 
 

@@ -7,7 +7,13 @@ right-most entries the proxies appended; anything the client wrote further left 
 Lockouts, reveal logs and the access log all use this one function.
 """
 
+from contextvars import ContextVar
+
 from axes.helpers import get_client_ip_address
+
+# The address of the request being answered, for records written deep in a service (the audit
+# log of a workflow step or a ledger change) that has no request at hand.
+request_address: ContextVar[str | None] = ContextVar("request_address", default=None)
 
 
 def client_ip(request) -> str | None:
@@ -32,4 +38,8 @@ class ClientAddressMiddleware:
             if address:
                 request.META["PORTAL_PROXY_ADDR"] = request.META.get("REMOTE_ADDR", "")
                 request.META["REMOTE_ADDR"] = address
-        return self.get_response(request)
+        token = request_address.set(request.META.get("REMOTE_ADDR") or None)
+        try:
+            return self.get_response(request)
+        finally:
+            request_address.reset(token)

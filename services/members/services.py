@@ -195,8 +195,9 @@ def member_reveal_id_number(*, actor: User, member: Member, ip_address: str | No
     if not actor.has_perm("members.reveal_member_pii"):
         raise PermissionDenied(_("您没有查看完整身份证号的权限。"))
     audit_record(
-        actor=actor, member=member, action=AuditEvent.Action.ID_NUMBER, ip_address=ip_address
-    )
+        actor=actor, member=member, action=AuditEvent.Action.ID_NUMBER, obj=member,
+        ip_address=ip_address,
+    )  # fmt: skip
     return member.id_number
 
 

@@ -55,6 +55,13 @@ class ProgramForm(forms.ModelForm):
                         _("不认识的材料：%(codes)s。可用：%(known)s。")
                         % {"codes": listing(unknown), "known": known},
                     )
+        # The admin's time field shows hours and minutes: a time left as it was keeps its
+        # seconds (a batch closing at 23:59:59 does not close at 23:59:00 because its budget
+        # was edited).
+        for name in ("opens_at", "closes_at"):
+            before, after = getattr(self.instance, name, None), data.get(name)
+            if before and after and before.replace(second=0, microsecond=0) == after:
+                data[name] = before
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("截止时间应晚于开始时间。"))

@@ -44,3 +44,10 @@ def unprotect(apps, schema_editor):
         schema_editor.execute(statement, params=None)
 
 
+
+
+def protect_again(apps, schema_editor):
+    """After a migration that altered the table: the trigger as it should be, on any database
+    (PostgreSQL kept it, SQLite dropped it with the rebuilt table)."""
+    unprotect(apps, schema_editor)
+    protect(apps, schema_editor)

@@ -48,8 +48,9 @@ class AuditEvent(models.Model):
         related_name="+", verbose_name=_("职工"),
     )  # fmt: skip
     action = models.CharField(_("操作"), max_length=50, choices=Action.choices)
-    # What exactly, when the action alone does not say (a claim, a document, a step, a list).
-    subject = models.CharField(_("内容"), max_length=200, blank=True, default="")
+    # What exactly, when the action alone does not say (a claim, a document, a step, a list,
+    # a program's values before and after).
+    subject = models.TextField(_("内容"), blank=True, default="")
     object_type = models.ForeignKey(
         ContentType, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True,
         related_name="+", verbose_name=_("对象类型"),

@@ -88,7 +88,7 @@ def test_views_proofs_decisions_money_exports_and_program_edits(
     program.budget = Decimal("123456.00")
     program_save(program=program, actor=approver)
     edit = AuditEvent.objects.get(action="program")
-    assert "budget" in edit.subject and "123456.00" in edit.subject
+    assert "总预算（元）：" in edit.subject and "→ 123456.00" in edit.subject
     program_save(program=program, actor=approver)  # nothing changed: nothing recorded
     assert AuditEvent.objects.filter(action="program").count() == 1
     assert finance  # finance's batch export is recorded in tests/services/applications
@@ -152,3 +152,46 @@ def test_the_application_role_of_the_readme_may_add_to_the_log_and_nothing_else(
             cursor.execute(f"REASSIGN OWNED BY {role} TO CURRENT_USER")
             cursor.execute(f"DROP OWNED BY {role}")
             cursor.execute(f"DROP ROLE {role}")
+
+
+def test_decisions_carry_the_address_and_program_times_keep_their_seconds(
+    db, staff_groups, program
+):
+    reviewer = street_staff("XS")
+    application = submitted(program, make_eligible(mobile="13911110009"))
+    client = login_staff(Client(), reviewer)
+    review = reverse("admin:applications_application_review", args=[application.pk])
+    client.post(review, {"step": "recommend", "note": ""}, REMOTE_ADDR="198.51.100.7")
+    assert AuditEvent.objects.get(action="status", staff=reviewer).ip_address == "198.51.100.7"
+
+    # The admin's time field shows minutes: saving a program leaves 23:59:59 as it was.
+    from django.utils import timezone
+
+    from services.applications.models import Program
+
+    closes = timezone.localtime(program.closes_at).replace(hour=23, minute=59, second=59)
+    Program.objects.filter(pk=program.pk).update(closes_at=closes)
+    from tests.factories import StaffUserFactory
+
+    superuser = login_staff(Client(), StaffUserFactory(is_superuser=True))
+    url = reverse("admin:applications_program_change", args=[program.pk])
+    page = superuser.get(url)
+    form = page.context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("opens_at", "closes_at")
+    }
+    opens = timezone.localtime(program.opens_at)
+    data.update(
+        rule_params='{"share": "0.6", "cap": "4000"}', required_proofs='["admission", "receipt"]',
+        opens_at_0=opens.strftime("%Y-%m-%d"), opens_at_1=opens.strftime("%H:%M"),
+        closes_at_0=closes.strftime("%Y-%m-%d"), closes_at_1="23:59", budget="200000",
+        per_person_cap="4000",
+    )  # fmt: skip
+    saved = superuser.post(url, data)
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+    program.refresh_from_db()
+    assert timezone.localtime(program.closes_at).second == 59
+    edit = AuditEvent.objects.filter(action="program").latest("pk")
+    assert "23:59:00" not in edit.subject and "总预算（元）：" in edit.subject

@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from services.members.models import ConsentRecord, Member, Street
 from tests.conftest import login_staff
-from tests.factories import EnterpriseFactory, MemberFactory, make_id_number, street_staff
+from tests.factories import (
+    TEST_PASSWORD,
+    EnterpriseFactory,
+    MemberFactory,
+    make_id_number,
+    street_staff,
+)
 
 
 @pytest.fixture
@@ -142,3 +148,31 @@ def test_add_totp_device_command_gives_a_working_second_factor(client, staff_gro
         {"username": "firstadmin", "password": TEST_PASSWORD, "otp_token": code, "next": "/admin/"},
     )
     assert again.status_code == 200
+
+
+def test_a_wrong_code_never_writes_the_password_into_the_page(client, staff_groups):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import StaffUserFactory
+
+    staff = StaffUserFactory()
+    TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    response = client.post(
+        "/admin/login/",
+        {"username": staff.username, "password": TEST_PASSWORD, "otp_token": "000000"},
+    )
+    html = response.content.decode()
+    assert TEST_PASSWORD not in html and "动态验证码不正确" in html
+    assert 'name="otp_device"' not in html  # one device: nothing to choose
+
+
+def test_a_locked_out_staff_account_gets_a_staff_page(client, staff_groups):
+    from tests.factories import StaffUserFactory
+
+    staff = StaffUserFactory()
+    for _ in range(6):
+        response = client.post(
+            "/admin/login/", {"username": staff.username, "password": "wrong", "otp_token": "1"}
+        )
+    html = response.content.decode()
+    assert response.status_code == 429 and "工作人员账号" in html and "短信验证码" not in html
