@@ -90,9 +90,13 @@ def closed_applications(now) -> int:
     from services.applications.models import Application, Attachment, StatusChange
 
     # Closed when it reached its last status (a withdrawal has no decision time).
-    last_step = StatusChange.objects.filter(
-        content_type=ContentType.objects.get_for_model(Application), object_id=OuterRef("pk")
-    ).order_by("-at", "-id").values("at")[:1]
+    last_step = (
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Application), object_id=OuterRef("pk")
+        )
+        .order_by("-at", "-id")
+        .values("at")[:1]
+    )
     closed = Application.objects.alias(
         closed_at=Coalesce(Subquery(last_step), "decided_at", "submitted_at", "created_at")
     ).filter(
