@@ -4,6 +4,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
@@ -60,6 +61,13 @@ class OfferedFiltersOnly:
         if self.date_hierarchy:
             offered.append(self.date_hierarchy)
         return offered
+
+    def changelist_view(self, request, extra_context=None):
+        # Django sends a filter value it cannot read (a date typed by hand, ?street__id__exact=x)
+        # back to the whole list with ?e=1 and says nothing: say it, next to the list.
+        if request.method == "GET" and request.GET.get(ERROR_FLAG) == "1":
+            messages.warning(request, _("筛选条件有误（如日期或编号格式不对），下面是未筛选的列表。"))
+        return super().changelist_view(request, extra_context)
 
     def lookup_allowed(self, lookup, value, request=None):
         if not any(

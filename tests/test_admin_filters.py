@@ -37,3 +37,21 @@ def test_no_list_filters_by_a_field_it_does_not_offer(db, staff_groups):
     assert client.get(members, {"mobile__startswith": "1396666"}).status_code == 400
     assert client.get(members, {"street__id__exact": member.street_id}).status_code == 200
     assert Member.objects.count() >= 1
+
+
+def test_a_filter_value_the_list_cannot_read_is_said_beside_the_whole_list(db, staff_groups):
+    """Django answers an unreadable value of an offered filter with the whole list (?e=1);
+    every list then says so rather than looking filtered."""
+    client = login_staff(Client(), StaffUserFactory(is_superuser=True))
+    silent = []
+    for model, model_admin in admin.site._registry.items():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = client.get(url, {"e": "1"})
+        if response.status_code == 200 and "筛选条件有误" not in response.content.decode():
+            silent.append(model._meta.label_lower)
+    assert silent == []
+    applications = reverse("admin:applications_application_changelist")
+    response = client.get(applications, {"submitted_at__gte": "2026-13-45"}, follow=True)
+    assert response.redirect_chain[-1][0].endswith("?e=1")
+    assert "筛选条件有误" in response.content.decode()
+    assert "筛选条件有误" not in client.get(applications).content.decode()
