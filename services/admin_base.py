@@ -66,7 +66,9 @@ class OfferedFiltersOnly:
         # Django sends a filter value it cannot read (a date typed by hand, ?street__id__exact=x)
         # back to the whole list with ?e=1 and says nothing: say it, next to the list.
         if request.method == "GET" and request.GET.get(ERROR_FLAG) == "1":
-            messages.warning(request, _("筛选条件有误（如日期或编号格式不对），下面是未筛选的列表。"))
+            messages.warning(
+                request, _("筛选条件有误（如日期或编号格式不对），下面是未筛选的列表。")
+            )
         return super().changelist_view(request, extra_context)
 
     def lookup_allowed(self, lookup, value, request=None):
