@@ -17,8 +17,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from config.scale.base import SHANGHAI
-from config.scale.review import Case, new_trail, walk, write_case
-from services.applications.models import Application, ReferenceCounter
+from config.scale.review import Case, new_trail, walk, write_cases
+from services.applications.ledger import reserve_references
+from services.applications.models import Application
 from services.mutual_aid.benefit import Claim, benefit, parse_rules
 from services.mutual_aid.models import (
     ClaimDetails,
@@ -219,14 +220,10 @@ def _file(ctx, plan, drafts, wanted, invoices, payments, progress) -> int:
         # only leave more of the yearly cap, so none of the rest falls out.
         keep = sorted(rng.sample(range(len(filed)), wanted))
         filed = _benefits(rules, [filed[i][:3] for i in keep])
-    key = f"QT-{program.code}-{program.year}"
-    counter = ReferenceCounter.objects.filter(key=key).first()
-    sequence = counter.last if counter else 0
+    references = reserve_references(f"QT-{program.code}", program.year, len(filed))
     cases = []
-    for created, person, facts, result in filed:
-        sequence += 1
+    for (created, person, facts, result), reference in zip(filed, references, strict=True):
         pk = ctx.writer.new_id(Application)
-        reference = f"{key}-{sequence:06d}"
         case = Case(
             pk=pk, reference=reference, program=program, person=person, created_at=created,
             requested=result.amount, reason=result.reason,
@@ -237,12 +234,7 @@ def _file(ctx, plan, drafts, wanted, invoices, payments, progress) -> int:
         _details(ctx, plan, pk, facts, invoices)
         cases.append(case)
         progress.advance()
-    if sequence:
-        ReferenceCounter.objects.update_or_create(key=key, defaults={"last": sequence})
-    payments.settle(program, [c.money for c in cases if c.money])
-    for case in cases:
-        write_case(ctx, case)
-    return len(cases)
+    return write_cases(ctx, program, cases, payments)
 
 
 def _details(ctx, plan, application_pk, facts, invoices) -> None:

@@ -19,13 +19,8 @@ from decimal import Decimal
 
 from config.scale.base import SHANGHAI
 from config.scale.trail import notify, yuan
-from services.applications.models import (
-    LedgerEntry,
-    LedgerEvent,
-    PaymentBatch,
-    PaymentLine,
-    ReferenceCounter,
-)
+from services.applications.ledger import reserve_references
+from services.applications.models import LedgerEntry, LedgerEvent, PaymentBatch, PaymentLine
 
 BANK_REASONS = ["账户已销户", "户名与账号不符", "账户状态异常（冻结）", "卡号不存在"]
 # The worker's message when the bank returns a payment (``ledger.payment_line_record``).
@@ -216,17 +211,15 @@ class Payments:
         )
 
     def write_batches(self) -> int:
-        """Number the batches in the order they were built (``PAY-<year>-<seq>``, the
-        service's counter) and write them; the counters are left at the last number."""
-        last = {}
-        for batch in sorted(self.batches, key=lambda b: (b.created_at, b.pk)):
-            year = batch.created_at.astimezone(SHANGHAI).year
-            key = f"PAY-{year}"
-            if key not in last:
-                counter = ReferenceCounter.objects.filter(key=key).first()
-                last[key] = counter.last if counter else 0
-            last[key] += 1
-            reference = f"PAY-{year}-{last[key]:06d}"
+        """Number the batches in the order they were built from the service's counters
+        (``ledger.reserve_references``) and write them."""
+        ordered = sorted(self.batches, key=lambda b: (b.created_at, b.pk))
+        years = [batch.created_at.astimezone(SHANGHAI).year for batch in ordered]
+        references = {
+            year: iter(reserve_references("PAY", year, years.count(year))) for year in set(years)
+        }
+        for batch, year in zip(ordered, years, strict=True):
+            reference = next(references[year])
             self.ctx.writer.add(
                 PaymentBatch(
                     pk=batch.pk,
@@ -240,6 +233,4 @@ class Payments:
                 )  # fmt: skip
             )
             self.ctx.fingerprint.add("batch", reference, batch.status)
-        for key, value in last.items():
-            ReferenceCounter.objects.update_or_create(key=key, defaults={"last": value})
         return len(self.batches)

@@ -16,9 +16,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from config.scale.base import SHANGHAI
-from config.scale.review import Case, new_trail, walk, write_case
+from config.scale.review import Case, new_trail, walk, write_cases
 from config.scale.trail import Trail
-from services.applications.models import Application, Program, ReferenceCounter
+from services.applications.ledger import reserve_references
+from services.applications.models import Application, Program
 from services.members.models import SkillCertificate, SkillLevel
 from services.tuition import rules
 from services.tuition.models import SkillAwardRequest, TuitionRequest
@@ -125,9 +126,6 @@ def applications(ctx, count: int, payments, progress) -> int:
     written = 0
     for program in sorted(plan, key=lambda p: (p.year, p.code)):
         cases = []
-        key = f"QT-{program.code}-{program.year}"
-        counter = ReferenceCounter.objects.filter(key=key).first()
-        sequence = counter.last if counter else 0
         months = TUITION_MONTHS if program.kind == "tuition" else SKILL_MONTHS
         drafts = []
         last = min(program.closes_at, ctx.anchor - timedelta(hours=1))
@@ -138,18 +136,13 @@ def applications(ctx, count: int, payments, progress) -> int:
             if person is not None:
                 drafts.append((created, person))
         drafts.sort(key=lambda draft: (draft[0], draft[1].pk))
-        for created, person in drafts:
-            sequence += 1
-            case = _case(ctx, program, person, created, f"{key}-{sequence:06d}")
+        references = reserve_references(f"QT-{program.code}", program.year, len(drafts))
+        for (created, person), reference in zip(drafts, references, strict=True):
+            case = _case(ctx, program, person, created, reference)
             walk(ctx, case, payments)
             cases.append(case)
             progress.advance()
-        if sequence:
-            ReferenceCounter.objects.update_or_create(key=key, defaults={"last": sequence})
-        payments.settle(program, [c.money for c in cases if c.money])
-        for case in cases:
-            write_case(ctx, case)
-        written += len(cases)
+        written += write_cases(ctx, program, cases, payments)
     return written
 
 

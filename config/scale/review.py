@@ -199,6 +199,15 @@ PROOF_NAMES = {
 }  # fmt: skip
 
 
+def write_cases(ctx, program, cases: list[Case], payments) -> int:
+    """A program's generated cases once walked: their money settled into batches, then each
+    application written."""
+    payments.settle(program, [case.money for case in cases if case.money])
+    for case in cases:
+        write_case(ctx, case)
+    return len(cases)
+
+
 def write_case(ctx, case: Case) -> Application:
     """The application row and its proofs, as they stand at the anchor."""
     person, trail = case.person, case.trail

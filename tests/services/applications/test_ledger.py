@@ -234,3 +234,17 @@ def test_the_batch_prints_one_page_wide_with_titles_totals_and_signatures(
     assert "合计 3 笔" in strings and "经办人（签字）" in strings and "审核人（签字）" in strings
     batch.refresh_from_db()
     assert batch.status == "exported" and batch.exported_at is not None
+
+
+def test_references_reserved_at_once_follow_on_from_those_taken_one_by_one(db):
+    from services.applications.ledger import next_reference, reserve_references
+    from services.applications.models import ReferenceCounter
+
+    assert reserve_references("PAY", 2031, 0) == []
+    assert not ReferenceCounter.objects.filter(key="PAY-2031").exists()
+    assert next_reference("PAY", 2031) == "PAY-2031-000001"
+    assert reserve_references("PAY", 2031, 3) == [
+        "PAY-2031-000002", "PAY-2031-000003", "PAY-2031-000004",
+    ]  # fmt: skip
+    assert next_reference("PAY", 2031) == "PAY-2031-000005"
+    assert ReferenceCounter.objects.get(key="PAY-2031").last == 5
