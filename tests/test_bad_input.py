@@ -188,11 +188,14 @@ def admin_urls(world):
             for f in model_admin.list_filter
             if not isinstance(f, type)
         ]
+        filters += [f.parameter_name for f in model_admin.list_filter if isinstance(f, type)]
+        changelist = reverse("admin:{}_{}_changelist".format(*info))
         for name in filters:
             for suffix in ("__exact", "__id__exact", "__gte", ""):
-                urls.append(
-                    reverse("admin:{}_{}_changelist".format(*info)) + f"?{name}{suffix}=%00"
-                )
+                for value in ("%00", "x" * 3000, "2026-13-45", "1e999", "%EF%BC%91"):
+                    urls.append(f"{changelist}?{name}{suffix}={value}")
+        for query in ("%00", "x" * 3000, "%25_", "'+OR+1=1+--"):
+            urls.append(f"{changelist}?q={query}")
     course = world["course"]
     urls += [
         reverse("admin:applications_application_review", args=[world["application"].pk]),
